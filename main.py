@@ -1,0 +1,5 @@
+"""Run rokgame from a checkout: ``python main.py`` does what ``rokgame`` does."""
+
+from rokgame.cli import main
+
+raise SystemExit(main())

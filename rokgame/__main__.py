@@ -1,0 +1,5 @@
+"""``python -m rokgame``: the same entry point as the ``rokgame`` command."""
+
+from rokgame.cli import main
+
+raise SystemExit(main())

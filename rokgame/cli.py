@@ -1,0 +1,58 @@
+"""The ``rokgame`` command: parse arguments, run one command, return an exit status.
+
+Each command lives in its own module under :mod:`rokgame.commands` and registers
+itself here. User mistakes (a :class:`~rokgame.errors.RokError`) print one sentence
+and exit 1; ``--debug`` shows the traceback as well. Heavy libraries (pygame,
+librosa, yt-dlp) are imported by the commands that need them, never here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+
+from rokgame import __version__
+from rokgame.errors import RokError
+
+#: Command modules, in the order ``rokgame --help`` lists them.
+COMMAND_MODULES = ("play", "chart")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rokgame",
+        description="Play along to any track: a YouTube link, a search or an audio file. "
+        "Without a command, the game opens on its main menu.",
+    )
+    parser.add_argument("--version", action="version", version=f"rokgame {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback when something fails")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"rokgame.commands.{name}").register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(args.debug)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from rokgame.commands.play import open_menu
+
+            return open_menu(args)
+        return int(handler(args) or 0)
+    except RokError as error:
+        if debug:
+            traceback.print_exc()
+        print(f"rokgame: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("rokgame: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,1 @@
+"""One module per ``rokgame`` command; each has ``register(subparsers)``."""

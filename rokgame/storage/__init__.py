@@ -1,0 +1,1 @@
+"""SQLite storage: the library, charts, plays (scores) and history. Standard sqlite3 only."""
