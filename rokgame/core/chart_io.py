@@ -612,7 +612,8 @@ def resolve_audio(
     name = Path(chart.song.audio.replace("\\", "/")).name
     for folder in search_dirs:
         candidate = Path(folder) / name
-        if candidate.is_file() and (chart.song.audio_sha256 is None or file_sha256(candidate) == chart.song.audio_sha256):
+        expected = chart.song.audio_sha256
+        if candidate.is_file() and (expected is None or file_sha256(candidate) == expected):
             return candidate
     return None
 
