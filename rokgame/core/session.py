@@ -8,6 +8,9 @@ calls :meth:`PlaySession.update` with the current song time, and draws from
 Every input is recorded in :attr:`PlaySession.events`: that list *is* the replay,
 and :func:`run_replay` plays it back through the very same rules.
 
+``session.notes`` are in song time (the chart's ``offset`` added), so draw those and
+make autoplay from them (``autoplay(session.notes)``), not from the chart's notes.
+
 When the rock meter empties (and ``no_fail`` is off) the play is over: every note
 still to come counts as a miss, so the judgements always add up to the notes.
 """
@@ -15,6 +18,7 @@ still to come counts as a miss, so the judgements always add up to the notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rokgame.core.chart import Chart, Note
@@ -28,15 +32,29 @@ from rokgame.errors import ChartError
 END_GRACE = 0.5
 
 
+def play_notes(chart: Chart, difficulty: str) -> tuple[Note, ...]:
+    """The notes of ``difficulty`` in song time: the chart's ``offset`` added to every note.
+
+    A chart that is late against its audio has a positive offset (docs/chart-format.md),
+    so its notes are played that much later. An unknown difficulty is a :class:`ChartError`.
+    """
+    try:
+        notes = chart.difficulty(difficulty).notes
+    except KeyError as exc:
+        raise ChartError(str(exc.args[0])) from None
+    if not chart.offset:
+        return notes
+    # Round to the microsecond: t + offset would otherwise carry float noise into every judgement.
+    return tuple(replace(n, t=round(n.t + chart.offset, 6)) for n in notes)
+
+
 class PlaySession:
     """The rules of one play: a :class:`Judge` feeding a :class:`ScoreProcessor`, and the recorded input."""
 
     def __init__(self, chart: Chart, difficulty: str, *, windows: HitWindows | None = None,
                  no_fail: bool = False) -> None:
-        try:
-            self.notes: tuple[Note, ...] = chart.difficulty(difficulty).notes
-        except KeyError as exc:
-            raise ChartError(str(exc.args[0])) from None
+        #: The notes in song time: the chart's ``offset`` is already added (draw and judge these).
+        self.notes: tuple[Note, ...] = play_notes(chart, difficulty)
         self.chart = chart
         self.difficulty = difficulty
         self.windows = windows or HitWindows()
