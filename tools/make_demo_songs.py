@@ -467,12 +467,16 @@ class Bus:
 class Song:
     """Collects scheduled events into buses and the ground truth."""
 
-    def __init__(self, slug: str, title: str, timeline: Timeline, n_beats: float, seed: int) -> None:
+    def __init__(self, slug: str, title: str, timeline: Timeline, n_beats: float, seed: int,
+                 limit_s: float | None = None) -> None:
         self.slug, self.title, self.tl = slug, title, timeline
         self.rng = np.random.default_rng(seed)
         self.n_beats = n_beats
         self.end_sample = timeline.sample(n_beats)
         self.n = self.end_sample + int(4.0 * SR)  # room for the last ring-out
+        if limit_s is not None:
+            # Excerpt mode (tests): events past the limit are recorded but not synthesised.
+            self.n = min(self.n, int(limit_s * SR))
         self.buses: dict[str, Bus] = {}
         self.kit: DrumKit | None = None
         self.drums: list[dict] = []
@@ -494,7 +498,8 @@ class Song:
         data = self.buses[bus].data
         assert data is not None
         end = min(self.n, start + len(x))
-        data[start:end] += gain * x[: end - start]
+        if end > start:
+            data[start:end] += gain * x[: end - start]
 
     # -- events ----------------------------------------------------------
     def section(self, beat: float, name: str) -> None:
@@ -505,7 +510,7 @@ class Song:
         """Schedule a drum hit and record it in the truth."""
         assert self.kit is not None
         s = self.tl.sample(beat)
-        x = self.kit.next_sample(inst)
+        x = self.kit.next_sample(inst)  # advance the round-robin even when not heard
         # Velocity maps to loudness with a gentle curve (ghosts stay audible).
         self.mix_in("drums", x, s, self.kit.gains[inst] * vel**1.2)
         if inst == "kick":
@@ -527,8 +532,8 @@ class Song:
         """Schedule a pitched note of ``dur`` beats; optionally record truth."""
         s = self.tl.sample(beat)
         e = self.tl.sample(beat + dur)
-        x = voice(float(pitch), max(1, e - s), self.rng)
-        self.mix_in(bus, x, s, vel)
+        if s < self.n:
+            self.mix_in(bus, voice(float(pitch), max(1, e - s), self.rng), s, vel)
         if truth is not None:
             truth.append({"t": round(s / SR, 5), "pitch": int(pitch), "duration": round((e - s) / SR, 5)})
 
@@ -695,11 +700,11 @@ GROOVE_FILL = {
 }
 
 
-def build_sunday_groove() -> Song:
+def build_sunday_groove(limit_s: float | None = None) -> Song:
     """Laid-back swung groove: intro, verse, chorus, bridge, verse, chorus, outro."""
     tl = Timeline([(0.0, 90.0)], swing=0.3)
     bars = 40
-    song = Song("sunday-groove", "Sunday Groove", tl, bars * 4, SEED + 1)
+    song = Song("sunday-groove", "Sunday Groove", tl, bars * 4, SEED + 1, limit_s)
     song.kit = build_kit(np.random.default_rng(SEED + 11), "funk")
     song.bus("drums", gain=1.0, reverb=0.08)
     song.bus("bass", gain=0.55)
@@ -805,13 +810,13 @@ def neon_arp(song: Song, b0: float, voicing: list[int], vel: float) -> None:
         song.note("arp", voice_fm_pluck, b0 + i * 0.25, 0.2, tones[k] + 12, vel * (1.0 if i % 4 == 0 else 0.7))
 
 
-def build_neon_drive() -> Song:
+def build_neon_drive(limit_s: float | None = None) -> Song:
     """Four-on-the-floor electro-pop with a pumping pad, arp and supersaw hook."""
     tl = Timeline([(0.0, 128.0)])
     plan = (["intro"] * 8 + ["verse"] * 8 + ["build"] * 4 + ["chorus"] * 8 + ["break"] * 8
             + ["build2"] * 4 + ["chorus2"] * 8 + ["outro"] * 6)
     bars = len(plan)
-    song = Song("neon-drive", "Neon Drive", tl, bars * 4, SEED + 2)
+    song = Song("neon-drive", "Neon Drive", tl, bars * 4, SEED + 2, limit_s)
     song.kit = build_kit(np.random.default_rng(SEED + 12), "house")
     song.bus("drums", gain=1.0, reverb=0.06)
     song.bus("bass", gain=0.42, sidechain=0.5)
@@ -937,14 +942,14 @@ OD_BASS_DNB = [(0.0, 1.5, 0), (2.5, 0.75, 0), (3.25, 0.5, 12)]
 OD_BASS_HALF = [(0.0, 3.5, 0)]
 
 
-def build_overdrive() -> Song:
+def build_overdrive(limit_s: float | None = None) -> Song:
     """Rock intro at 150 BPM that lifts into 170 BPM drum & bass, with a half-time bridge."""
     slow_bars = 16
     plan = (["intro"] * 8 + ["verse"] * 8 + ["chorus"] * 16 + ["bridge"] * 8 + ["verse2"] * 8
             + ["chorus2"] * 16 + ["outro"] * 4)
     bars = len(plan)
     tl = Timeline([(0.0, 150.0), (slow_bars * 4.0, 170.0)])
-    song = Song("overdrive-170", "Overdrive", tl, bars * 4, SEED + 3)
+    song = Song("overdrive-170", "Overdrive", tl, bars * 4, SEED + 3, limit_s)
     song.kit = build_kit(np.random.default_rng(SEED + 13), "dnb")
     song.bus("drums", gain=1.0, reverb=0.07)
     song.bus("bass", gain=0.4)
@@ -1097,17 +1102,27 @@ def trim_tail(audio: Array, end_sample: int, fade_s: float = 1.5) -> Array:
     return audio
 
 
-BUILDERS: dict[str, tuple[Callable[[], Song], dict]] = {
+BUILDERS: dict[str, tuple[Callable[[float | None], Song], dict]] = {
     "sunday-groove": (build_sunday_groove, {"reverb_len": 1.6, "reverb_mix": 0.9, "delay_beats": 0.75}),
     "neon-drive": (build_neon_drive, {"reverb_len": 2.2, "reverb_mix": 1.0, "delay_beats": 0.75}),
     "overdrive-170": (build_overdrive, {"reverb_len": 1.3, "reverb_mix": 0.8, "delay_beats": 0.75}),
 }
 
 
+def render_excerpt(slug: str, seconds: float) -> Array:
+    """Render only the first ``seconds`` of a song (fast; used to test determinism).
+
+    Notes past the limit are skipped, so random phases are drawn differently
+    than in the full render: compare excerpts with excerpts only.
+    """
+    builder, fx = BUILDERS[slug]
+    return builder(seconds).render(**fx)
+
+
 def render_song(slug: str) -> tuple[Array, dict]:
     """Render one song; returns (stereo audio shaped (2, n), truth dict)."""
     builder, fx = BUILDERS[slug]
-    song = builder()
+    song = builder(None)
     audio = song.render(**fx)
     # The final hit is on the last bar's downbeat; let it ring for >= 2.5 s.
     audio = trim_tail(audio, song.tl.sample(song.n_beats - 4) + int(2.5 * SR))
