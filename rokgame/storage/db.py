@@ -75,6 +75,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX plays_best ON plays (chart_sha256, difficulty, score DESC);
     CREATE INDEX plays_date ON plays (local_date);
     """,
+    # 2: library bookkeeping (fetch): what each chart holds, and its size/mtime so a scan skips unchanged files.
+    """
+    ALTER TABLE charts ADD COLUMN difficulties TEXT NOT NULL DEFAULT '';  -- e.g. 'easy,medium,hard,expert'
+    ALTER TABLE charts ADD COLUMN lanes INTEGER NOT NULL DEFAULT 5;
+    ALTER TABLE charts ADD COLUMN file_size INTEGER;
+    ALTER TABLE charts ADD COLUMN file_mtime_ns INTEGER;
+    CREATE INDEX tracks_audio ON tracks (audio_sha256);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
