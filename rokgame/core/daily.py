@@ -76,10 +76,9 @@ class CatalogueEntry:
 
 #: The demo songs (original music rendered by tools/make_demo_songs.py), always there, even offline.
 DEMO_ENTRIES: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("Neon Drive", "builtin:neon-drive", "rokgame demo", "rokgame demo song (same licence as rokgame)"),
-    CatalogueEntry("Sunday Groove", "builtin:sunday-groove", "rokgame demo",
-                   "rokgame demo song (same licence as rokgame)"),
-    CatalogueEntry("Overdrive", "builtin:overdrive-170", "rokgame demo", "rokgame demo song (same licence as rokgame)"),
+    CatalogueEntry("Neon Drive", "builtin:neon-drive", "rokgame demo", "CC0 1.0"),
+    CatalogueEntry("Sunday Groove", "builtin:sunday-groove", "rokgame demo", "CC0 1.0"),
+    CatalogueEntry("Overdrive", "builtin:overdrive-170", "rokgame demo", "CC0 1.0"),
 )
 
 
@@ -192,7 +191,7 @@ def _pick_from(entries: Sequence[CatalogueEntry], day: date) -> tuple[CatalogueE
 
 def _reason(entry: CatalogueEntry, day: date, difficulty: str) -> str:
     weekday = WEEKDAY_NAMES[day.weekday()]
-    why = f"Everyone's track for {weekday}; {weekday}s are {difficulty}."
+    why = f"Everyone's track today; on {weekday}s we suggest {difficulty}."
     return f"{entry.note.rstrip('.')}. {why}" if entry.note else why
 
 
@@ -214,8 +213,8 @@ def offline_pick(day: date, library: Sequence[CatalogueEntry]) -> DailyPick:
     entry, round_number, position, n = _pick_from(entries, day)
     difficulty = difficulty_for(day)
     where = "your library" if from_library else "the demo songs"
-    reason = (f"Offline: today's track is {entry.title} from {where}. "
-              f"{WEEKDAY_NAMES[day.weekday()]}s are {difficulty}.")
+    reason = (f"Offline: today's track is {entry.title} from {where}; "
+              f"on {WEEKDAY_NAMES[day.weekday()]}s we suggest {difficulty}.")
     return DailyPick(day, entry, difficulty, reason, round_number, position, n, offline=True)
 
 

@@ -1,0 +1,144 @@
+""""For you" on the player's machine: library + charts + play history → :func:`rokgame.core.recommend.for_you`.
+
+What describes a track comes from its chart: ``tempo.bpm``, the note density of a
+reference difficulty (medium if it has one) and, for generated charts,
+``generator.features`` (``energy``, ``onset_rate``; ``bpm`` and ``density`` when the
+chart itself lacks them). Reading every chart on each menu visit would be slow for a big
+library, so the figures are cached in ``<cache>/daily/features.json``, keyed by chart
+path and re-read only when the file's size or modification time changes.
+
+Nothing about the player leaves the machine: this module reads the local database and
+local files, and writes one cache file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rokgame import paths
+from rokgame.core.chart import Chart
+from rokgame.core.chart_io import atomic_write_text, read_chart
+from rokgame.core.recommend import ForYouPick, TrackHistory, TrackProfile, for_you
+from rokgame.core.stats import difficulty_stats
+from rokgame.daily.local import LocalTrack, local_tracks
+from rokgame.storage.history import track_plays
+
+#: The difficulty whose density describes a track, first one the chart has.
+REFERENCE_DIFFICULTIES = ("medium", "hard", "easy", "expert")
+_FEATURES = ("bpm", "density", "energy", "onset_rate")
+
+
+def features_cache_path() -> Path:
+    return paths.cache_dir() / "daily" / "features.json"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    return None
+
+
+def chart_features(chart: Chart) -> dict[str, float]:
+    """Tempo, density, energy and onset rate of a chart, as far as it tells them."""
+    generated: Mapping[str, Any] = {}
+    if chart.generator is not None and isinstance(chart.generator.get("features"), Mapping):
+        generated = chart.generator["features"]
+    out: dict[str, float] = {}
+    for name in _FEATURES:
+        value = _number(generated.get(name))
+        if value is not None:
+            out[name] = value
+    if chart.tempo is not None and (bpm := _number(chart.tempo.bpm)) is not None:
+        out["bpm"] = bpm
+    for name in REFERENCE_DIFFICULTIES:
+        difficulty = chart.difficulties.get(name)
+        if difficulty is not None and len(difficulty.notes) >= 2:
+            density = _number(difficulty_stats(difficulty).mean_nps)
+            if density is not None:
+                out["density"] = density
+            break
+    return out
+
+
+class FeatureCache:
+    """Chart figures by path, remembered between runs; :meth:`save` writes only when something changed."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or features_cache_path()
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.entries: dict[str, dict[str, Any]] = data if isinstance(data, dict) else {}
+
+    def features(self, chart_path: Path) -> dict[str, float]:
+        key = str(chart_path)
+        try:
+            stat = chart_path.stat()
+        except OSError:
+            return {}
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        cached = self.entries.get(key)
+        if isinstance(cached, dict) and cached.get("stamp") == stamp and isinstance(cached.get("features"), dict):
+            return {k: float(v) for k, v in cached["features"].items() if _number(v) is not None}
+        chart = read_chart(chart_path).chart
+        found = chart_features(chart) if chart is not None else {}
+        self.entries[key] = {"stamp": stamp, "features": found}
+        self.changed = True
+        return found
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        with contextlib.suppress(OSError):  # a cache that can't be written is only slower next time
+            atomic_write_text(self.path, json.dumps(self.entries, sort_keys=True) + "\n")
+        self.changed = False
+
+
+def profile(track: LocalTrack, cache: FeatureCache) -> TrackProfile:
+    figures = cache.features(track.chart_path)
+    return TrackProfile(key=track.source, title=track.title, artist=track.artist, **{
+        name: figures.get(name) for name in _FEATURES})
+
+
+def library_profiles(connection: sqlite3.Connection, cache: FeatureCache | None = None) -> list[TrackProfile]:
+    """Every playable library track, described for the recommender."""
+    cache = cache or FeatureCache()
+    profiles = [profile(track, cache) for track in local_tracks(connection)]
+    cache.save()
+    return profiles
+
+
+def library_histories(connection: sqlite3.Connection, tracks: Iterable[LocalTrack]) -> list[TrackHistory]:
+    by_id = {track.track_id: track.source for track in tracks}
+    return [
+        TrackHistory(by_id[p.track_id], p.plays, p.mean_accuracy, p.best_stars, p.last_played)
+        for p in track_plays(connection)
+        if p.track_id in by_id
+    ]
+
+
+def for_you_today(
+    connection: sqlite3.Connection,
+    day: date,
+    *,
+    exclude: Iterable[str] = (),
+    cache_path: str | os.PathLike[str] | None = None,
+) -> ForYouPick | None:
+    """The day's "For you" pick from the player's library (None when the library is empty)."""
+    tracks = local_tracks(connection)
+    if not tracks:
+        return None
+    cache = FeatureCache(Path(cache_path) if cache_path is not None else None)
+    profiles = [profile(track, cache) for track in tracks]
+    cache.save()
+    return for_you(day, profiles, library_histories(connection, tracks), exclude=exclude)
