@@ -59,29 +59,13 @@ def record_play(
     the player's calendar date, from its local time. ``daily_date`` marks a Daily
     Track play. ``report["offsets"]`` goes into the replay file, not the table.
     """
-    when = (now or datetime.now(UTC)).astimezone()
+    # An aware ``now`` keeps its own zone (its calendar date is the player's); a naive one is local time.
+    when = now if now is not None and now.tzinfo is not None else (now or datetime.now()).astimezone()
     played_at = when.astimezone(UTC).isoformat(timespec="seconds")
     judgements = report.get("judgements", {})
     failed = bool(report.get("failed")) or bool(report.get("health_emptied"))
     completed = bool(report.get("completed", True))
-    events = list(events)
     name = f"{uuid.uuid4().hex}.json"
-    folder = paths.replays_dir()
-    try:
-        save_replay(
-            folder / name,
-            events,
-            chart_sha256=chart_sha256,
-            difficulty=difficulty,
-            title=title,
-            played_at=played_at,
-            audio_offset_ms=audio_offset_ms,
-            visual_offset_ms=visual_offset_ms,
-            report=dict(report),
-        )
-        _sync_folder(folder)
-    except OSError as exc:
-        raise StorageError(f"can't save the replay in {folder}: {exc.strerror or exc}") from exc
     row = {
         "chart_sha256": chart_sha256,
         "track_id": track_id,
@@ -109,6 +93,23 @@ def record_play(
         "local_date": when.date().isoformat(),
         "replay_path": name,
     }
+    events = list(events)
+    folder = paths.replays_dir()
+    try:
+        save_replay(
+            folder / name,
+            events,
+            chart_sha256=chart_sha256,
+            difficulty=difficulty,
+            title=title,
+            played_at=played_at,
+            audio_offset_ms=audio_offset_ms,
+            visual_offset_ms=visual_offset_ms,
+            report=dict(report),
+        )
+        _sync_folder(folder)
+    except OSError as exc:
+        raise StorageError(f"can't save the replay in {folder}: {exc.strerror or exc}") from exc
     columns = ", ".join(row)
     marks = ", ".join(f":{key}" for key in row)
     try:
@@ -120,6 +121,7 @@ def record_play(
                     (row["played_at"], track_id),
                 )
     except sqlite3.DatabaseError as exc:
+        (folder / name).unlink(missing_ok=True)  # no row will ever name it
         raise StorageError(f"can't save the score: {exc}") from exc
     assert cursor.lastrowid is not None
     return cursor.lastrowid
