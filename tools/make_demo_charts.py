@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -134,13 +135,18 @@ def metrical_level(t: float, beats: list[float]) -> int:
 # ----------------------------------------------------------------------------
 
 
-def melody_phrases(melody: list[dict], max_rest: float = 0.6) -> list[list[dict]]:
-    """Split the melody into phrases at rests longer than ``max_rest`` seconds."""
+def melody_phrases(melody: list[dict], max_rest: float = 0.25, max_span: float = 4.5) -> list[list[dict]]:
+    """Split the melody into phrases: at rests, and before a phrase grows too long.
+
+    Short phrases keep lane motion meaningful: five lanes can show the contour
+    of a two-bar line, not of a whole chorus.
+    """
     phrases: list[list[dict]] = []
     for note in melody:
         if phrases:
-            prev = phrases[-1][-1]
-            if note["t"] - (prev["t"] + prev["duration"]) <= max_rest:
+            first, prev = phrases[-1][0], phrases[-1][-1]
+            rest = note["t"] - (prev["t"] + prev["duration"])
+            if rest <= max_rest and note["t"] - first["t"] < max_span:
                 phrases[-1].append(note)
                 continue
         phrases.append([note])
@@ -280,9 +286,11 @@ def resolve_holds(picks: list[Pick], spec: DiffSpec) -> list[Pick]:
     for p in picks:
         if p.length > 0:
             later = [q.t for q in picks if q.t > p.t + 1e-6 and (q.lane == p.lane or spec.hold_blocks_all_lanes)]
-            limit = min(later, default=p.t + p.length + HOLD_GAP) - HOLD_GAP - p.t
-            length = min(p.length, limit)
-            p = replace(p, length=round(length, 3) if length >= MIN_HOLD else 0.0)
+            # Work on the millisecond times that will be saved, and round the
+            # length down, so the saved hold never creeps into the gap.
+            limit = round(min(later, default=p.t + p.length + HOLD_GAP), 3) - HOLD_GAP - round(p.t, 3)
+            length = math.floor(min(p.length, limit) * 1000 + 1e-6) / 1000
+            p = replace(p, length=length if length >= MIN_HOLD else 0.0)
         out.append(p)
     return out
 
@@ -292,7 +300,8 @@ def enforce_lane_gap(picks: list[Pick], gap: float) -> list[Pick]:
     last_end: dict[int, float] = {}
     last_t: dict[int, float] = {}
     out: list[Pick] = []
-    for p in sorted(picks, key=lambda p: (p.t, -p.priority, p.lane)):
+    # The melody note wins over a chord partner at the same instant.
+    for p in sorted(picks, key=lambda p: (p.t, not p.melodic, -p.priority, p.lane)):
         if p.lane in last_t and (p.t - last_t[p.lane] < gap - 1e-6 or p.t < last_end[p.lane] + HOLD_GAP - 1e-6):
             continue
         last_t[p.lane] = p.t
@@ -304,7 +313,8 @@ def enforce_lane_gap(picks: list[Pick], gap: float) -> list[Pick]:
 def chart_difficulty(moments: list[Moment], melody: list[dict], spec: DiffSpec) -> Difficulty:
     """Chart one difficulty from the song's moments."""
     mel_lane = melody_lanes(melody, spec.lanes)
-    picks = select(moments, spec, mel_lane)
+    # Work in the millisecond times that will be saved, so gap checks hold after saving.
+    picks = [replace(p, t=round(p.t, 3)) for p in select(moments, spec, mel_lane)]
     picks = resolve_holds(picks, spec)
     picks = enforce_lane_gap(picks, spec.same_lane_gap)
     notes = [Note(t=round(p.t, 3), lane=p.lane, length=round(p.length, 3)) for p in picks]

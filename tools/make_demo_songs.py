@@ -888,16 +888,17 @@ def build_neon_drive(limit_s: float | None = None) -> Song:
                 play_phrase(song, "lead", voice_supersaw_lead, b0, NEON_BREAK, 0.8)
             continue
         if sec == "verse":
+            # First half of the verse: kick and clap only, then offbeat hats join.
             song.pattern(b0, {"kick": "X...X...X...X...", "snare": "....x.......x...",
-                              "ohat": "..x...x...x...x."})
+                              "ohat": "..x...x...x...x." if rel >= 4 else ""})
             play_bass(song, voice_saw_bass, b0, root, NEON_BASS_OFFBEAT)
             if rel % 2 == 0:
                 phrase = NEON_VERSE_B if rel % 4 == 2 else NEON_VERSE
                 play_phrase(song, "lead", voice_supersaw_lead, b0, phrase, 0.8)
             continue
-        # Chorus: full groove with 16th closed hats and offbeat open hats.
+        # Chorus: full groove with 16th closed hats around the offbeat open hats.
         song.pattern(b0, {"kick": "X...X...X...X...", "snare": "....X.......X...",
-                          "hat": "x.x.x.x.x.x.x.x.", "ohat": ""})
+                          "hat": "xx.xxx.xxx.xxx.x"})
         song.pattern(b0, {"ohat": "..x...x...x...x."})
         play_bass(song, voice_saw_bass, b0, root, NEON_BASS_DRIVE)
         if rel % 2 == 0:
