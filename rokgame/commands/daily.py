@@ -74,19 +74,34 @@ def run_daily(args: argparse.Namespace) -> int:
     return play_chart(chart, difficulty=pick.difficulty, daily_date=day.isoformat() if day == today else None)
 
 
-def _progress(fraction: float, stage: str = "") -> None:
-    try:
-        percent = f"{float(fraction):4.0%}"
-    except (TypeError, ValueError):
-        percent = "    "
-    print(f"\r  {percent} {stage}".ljust(60), end="", file=sys.stderr, flush=True)
+class _Progress:
+    """One line on stderr, rewritten in place while the track is fetched and charted."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, fraction: float, stage: str = "") -> None:
+        try:
+            percent = f"{float(fraction):4.0%}"
+        except (TypeError, ValueError):
+            percent = "    "
+        print(f"\r  {percent} {stage}".ljust(60), end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+            self.shown = False
 
 
 def _prepare(source: str) -> Path:
     from rokgame.tracks import prepare_track  # yt-dlp and librosa, only when a track must be made
 
-    prepared = prepare_track(fetch_argument(source), progress=_progress)
-    print(file=sys.stderr)
+    progress = _Progress()
+    try:
+        prepared = prepare_track(fetch_argument(source), progress=progress)
+    finally:
+        progress.done()
     remember_prepared(source, prepared)
     return Path(prepared.chart_path)
 
