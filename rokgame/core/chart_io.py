@@ -95,6 +95,8 @@ def parse_chart(text: str) -> LoadResult:
         return LoadResult(None, (Problem("", _describe_json_error(exc)),))
     except RecursionError:
         return LoadResult(None, (Problem("", "the JSON is nested too deeply to be a chart"),))
+    except ValueError:  # not a JSONDecodeError: Python refuses integers of more than 4300 digits
+        return LoadResult(None, (Problem("", "not valid JSON: a number in it has far too many digits"),))
     return _Validator().chart(data)
 
 
@@ -151,6 +153,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_finite(value: Any) -> bool:
+    """A JSON number that fits a float (a 400-digit integer does not: math.isfinite would raise)."""
+    try:
+        return _is_number(value) and math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -169,7 +179,9 @@ def _type_name(value: Any) -> str:
 
 def _show(value: Any) -> str:
     if _is_number(value):
-        return repr(value) if isinstance(value, float) and not math.isfinite(value) else f"{value:g}"
+        if not _is_finite(value):
+            return repr(value) if isinstance(value, float) else "a number far too large"
+        return f"{value:g}"
     if isinstance(value, str):
         return json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
     return _type_name(value)
@@ -233,10 +245,11 @@ class _Validator:
             shown = f" {_show(value)}" if isinstance(value, str) else ""
             self.error(at, f"must be a number{unit and ' of ' + unit}, not {_type_name(value)}{shown}")
             return None
-        value = float(value)
-        if not math.isfinite(value):
-            self.error(at, f"{_show(value)} is not a finite number")
+        if not _is_finite(value):
+            problem = f"{_show(value)} is not a finite number" if isinstance(value, float) else "is far too large"
+            self.error(at, problem)
             return None
+        value = float(value)
         if minimum is not None and (value <= minimum if exclusive_minimum else value < minimum):
             if minimum == 0 and not exclusive_minimum:
                 self.error(at, f"{_show(value)} is negative; it must be 0 or more")
@@ -335,6 +348,10 @@ class _Validator:
         if audio is not None:
             self.audio_path(audio)
         duration = self.number(data, "duration", "song", required=False, minimum=0.0, exclusive_minimum=True)
+        if duration is not None and round(duration, 3) <= 0:
+            self.error("song.duration", f"{_show(duration)} is too small; it must be at least 0.001 (times are "
+                       "saved in milliseconds)")
+            duration = None
         source = self.text(data, "source", "song", required=False)
         sha = self.text(data, "audio_sha256", "song", required=False)
         if sha is not None and not _SHA256.fullmatch(sha):
@@ -382,6 +399,9 @@ class _Validator:
         extra = self.unknown(data, TEMPO_KEYS, "tempo")
         bpm = self.number(data, "bpm", "tempo", required=True, minimum=0.0, exclusive_minimum=True,
                           maximum=MAX_BPM)
+        if bpm is not None and round(bpm, 3) <= 0:
+            self.error("tempo.bpm", f"{_show(bpm)} is too small; it must be at least 0.001")
+            bpm = None
         beats: list[float] = []
         raw = data.get("beats", [])
         if not isinstance(raw, list):
@@ -390,7 +410,7 @@ class _Validator:
             unsorted_at: int | None = None
             for i, t in enumerate(raw):
                 at = f"tempo.beats[{i}]"
-                if not _is_number(t) or not math.isfinite(t):
+                if not _is_finite(t):
                     self.error(at, f"must be a time in seconds, not {_show(t)}")
                 elif t < 0:
                     self.error(at, f"{_show(t)} is negative; times count from the start of the audio")
@@ -512,14 +532,23 @@ def _num(value: float) -> str:
     return "0.000" if text == "-0.000" else text
 
 
+def _json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in the JSON): keep it escaped, or saving fails
+        return json.dumps(value)
+    return text
+
+
 def _str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _json(value)
 
 
 def _extra_items(extra: Mapping[str, Any] | None) -> str:
     if not extra:
         return ""
-    return "".join(f", {_str(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
+    return "".join(f", {_str(k)}: {_json(v)}" for k, v in extra.items())
 
 
 def _song_json(song: Song) -> str:
@@ -562,8 +591,8 @@ def dumps_chart(chart: Chart) -> str:
     out.append(",\n".join(blocks))
     tail = []
     if chart.generator is not None:
-        tail.append(f'  "generator": {json.dumps(dict(chart.generator), ensure_ascii=False)}')
-    tail.extend(f"  {_str(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in chart.extra.items())
+        tail.append(f'  "generator": {_json(dict(chart.generator))}')
+    tail.extend(f"  {_str(k)}: {_json(v)}" for k, v in chart.extra.items())
     out.append("  }" + ("," if tail else ""))
     if tail:
         out.append(",\n".join(tail))
