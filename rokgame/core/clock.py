@@ -1,6 +1,7 @@
 """The song clock: the one notion of "now" that judging and drawing agree on.
 
-Song time is seconds into the audio file (negative during the lead-in). The game's
+Song time is seconds into the audio file (negative during the lead-in), less the
+chart's ``offset``: the time line the chart's notes and beats are written on. The game's
 real clock lives in :mod:`rokgame.game.audio` (perf_counter, corrected by the mixer);
 everything in :mod:`rokgame.core` only needs :class:`SongClock`, so tests drive a
 :class:`ManualClock` and a whole song simulates in far less than real time.

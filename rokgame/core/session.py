@@ -8,8 +8,8 @@ calls :meth:`PlaySession.update` with the current song time, and draws from
 Every input is recorded in :attr:`PlaySession.events`: that list *is* the replay,
 and :func:`run_replay` plays it back through the very same rules.
 
-``session.notes`` are in song time (the chart's ``offset`` added), so draw those and
-make autoplay from them (``autoplay(session.notes)``), not from the chart's notes.
+Times are chart times: the song clock fed to the session has already taken out the
+audio offset and the chart's ``offset`` (see :func:`play_notes`).
 
 When the rock meter empties (and ``no_fail`` is off) the play is over: every note
 still to come counts as a miss, so the judgements always add up to the notes.
@@ -18,7 +18,6 @@ still to come counts as a miss, so the judgements always add up to the notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from rokgame.core.chart import Chart, Note
@@ -33,19 +32,17 @@ END_GRACE = 0.5
 
 
 def play_notes(chart: Chart, difficulty: str) -> tuple[Note, ...]:
-    """The notes of ``difficulty`` in song time: the chart's ``offset`` added to every note.
+    """The notes of ``difficulty``; an unknown difficulty is a :class:`ChartError` in one sentence.
 
-    A chart that is late against its audio has a positive offset (docs/chart-format.md),
-    so its notes are played that much later. An unknown difficulty is a :class:`ChartError`.
+    Notes stay in chart time. The chart's ``offset`` ("added to every note and beat
+    time when played", docs/chart-format.md) belongs to the song clock, which
+    reports ``file time − audio offset − chart offset`` (:class:`rokgame.game.audio.AudioClock`),
+    so notes, beat lines and replays all share one time line whatever the offset.
     """
     try:
-        notes = chart.difficulty(difficulty).notes
+        return chart.difficulty(difficulty).notes
     except KeyError as exc:
         raise ChartError(str(exc.args[0])) from None
-    if not chart.offset:
-        return notes
-    # Round to the microsecond: t + offset would otherwise carry float noise into every judgement.
-    return tuple(replace(n, t=round(n.t + chart.offset, 6)) for n in notes)
 
 
 class PlaySession:
@@ -53,7 +50,7 @@ class PlaySession:
 
     def __init__(self, chart: Chart, difficulty: str, *, windows: HitWindows | None = None,
                  no_fail: bool = False) -> None:
-        #: The notes in song time: the chart's ``offset`` is already added (draw and judge these).
+        #: The notes being played, in chart time (what the highway draws).
         self.notes: tuple[Note, ...] = play_notes(chart, difficulty)
         self.chart = chart
         self.difficulty = difficulty
