@@ -140,7 +140,7 @@ def lane_charts(draw: st.DrawFn) -> list[Note]:
         t = draw(st.integers(0, 500)) / 1000
         for _ in range(draw(st.integers(0, 8))):
             t += draw(st.integers(30, 600)) / 1000
-            length = draw(st.sampled_from([0.0, 0.0, 0.0, 0.2, 0.45]))
+            length = draw(st.sampled_from([0.0, 0.0, 0.0, 0.02, 0.2, 0.45]))
             notes.append(Note(round(t, 3), lane, length))
             t += length
     return sorted(notes)
@@ -206,3 +206,12 @@ def test_frame_rate_never_moves_a_judgement(data: st.DataObject, frame: float) -
     smooth = _play(notes, events, frame=None)
     choppy = _play(notes, events, frame=frame)
     assert sorted(smooth, key=repr) == sorted(choppy, key=repr)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_results_come_out_in_time_order(data: st.DataObject) -> None:
+    notes = data.draw(lane_charts())
+    results = _play(notes, data.draw(inputs(notes)), frame=1 / 60)
+    times = [r.time for r in results]
+    assert times == sorted(times)

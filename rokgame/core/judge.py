@@ -211,11 +211,12 @@ class Judge:
                 if self.windows.can_still_hit(now - note.t):
                     break
                 decided.append(self._judge(index, Judgement.MISS, None, note.t + self.windows.miss))
-        for lane, (index, _since) in list(self._holding.items()):
+        for lane, (index, since) in list(self._holding.items()):
             note = self.notes[index]
             if now >= note.end:
                 del self._holding[lane]
-                decided.append(self._record(HoldResult(index, True, note.end, note.length)))
+                # A hold shorter than the Good window can end before its (late) head was pressed.
+                decided.append(self._record(HoldResult(index, True, max(note.end, since), note.length)))
         if decided:
             decided.sort(key=_result_order)
             self._outbox.extend(decided)
