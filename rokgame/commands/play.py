@@ -1,16 +1,142 @@
-"""``rokgame play``: open the game (the gameplay issue fills this in)."""
+"""``rokgame play``: open the game, straight into a song, or play one headless.
+
+    rokgame play                                   the main menu
+    rokgame play charts/neon-drive.json            straight into that chart
+    rokgame play "https://youtu.be/…" | "a search" | ~/song.mp3
+                                                   fetch and chart it behind the loading screen, then play
+    rokgame play CHART --difficulty expert --headless --autoplay --report out.json
+    rokgame play CHART --headless --replay replay.json --report out.json [--png DIR]
+
+A headless run is the real game loop on a manual clock (see
+:mod:`rokgame.game.headless`); its report is
+``{"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets"}``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from rokgame.errors import RokError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    play = commands.add_parser("play", help="play a chart, a track or a link")
-    play.set_defaults(handler=open_menu)
+    play = commands.add_parser("play", help="play a chart, a track or a link (no argument: the main menu)",
+                               description="Play a chart file, a YouTube link, a search or an audio file.")
+    play.add_argument("source", nargs="?", metavar="SOURCE",
+                      help="a chart .json, a YouTube link, a search, or an audio file")
+    play.add_argument("--difficulty", "-d", choices=("easy", "medium", "hard", "expert"),
+                      help="which difficulty to play (default: the last one you played)")
+    play.add_argument("--headless", action="store_true",
+                      help="run without a window or sound, faster than real time, and report the result")
+    who = play.add_mutually_exclusive_group()
+    who.add_argument("--autoplay", action="store_true", help="headless: play every note perfectly")
+    who.add_argument("--replay", type=Path, metavar="FILE", help="headless: play the input of a replay file")
+    play.add_argument("--report", type=Path, metavar="OUT.json", help="headless: write the report here")
+    play.add_argument("--png", type=Path, metavar="DIR", help="headless: save a screenshot every few seconds")
+    play.add_argument("--png-every", type=float, default=5.0, metavar="SECONDS",
+                      help="headless: seconds of song between screenshots (default 5)")
+    play.add_argument("--size", default="1280x720", metavar="WxH", help="headless: screen size (default 1280x720)")
+    play.set_defaults(handler=run_play)
 
 
-def open_menu(args: argparse.Namespace) -> int:
+def open_menu(args: argparse.Namespace | None = None) -> int:
+    """``rokgame`` with no command: the main menu."""
     from rokgame.game.app import run
 
     return run()
+
+
+def play_chart(chart_path: str | Path, *, difficulty: str | None = None, daily_date: str | None = None) -> int:
+    """Open the game straight into ``chart_path`` (the Daily Track command uses this)."""
+    from rokgame.game.app import run
+
+    path = _existing_chart(Path(chart_path))
+    return run(chart=path, difficulty=difficulty, daily_date=daily_date)
+
+
+def run_play(args: argparse.Namespace) -> int:
+    headless_only = [flag for flag, on in (("--autoplay", args.autoplay), ("--replay", args.replay),
+                                           ("--report", args.report), ("--png", args.png)) if on]
+    if headless_only and not args.headless:
+        raise RokError(f"{headless_only[0]} only works with --headless")
+    if args.headless:
+        if args.source is None:
+            raise RokError("--headless needs a chart to play: rokgame play CHART --headless --autoplay")
+        return _run_headless(args)
+    if args.source is None:
+        return open_menu(args)
+    from rokgame.game.app import run
+
+    if _looks_like_chart(args.source):
+        return run(chart=_existing_chart(Path(args.source)), difficulty=args.difficulty)
+    return run(source=args.source, difficulty=args.difficulty)
+
+
+def _looks_like_chart(source: str) -> bool:
+    return source.lower().endswith(".json")
+
+
+def _existing_chart(path: Path) -> Path:
+    path = path.expanduser()
+    if not path.is_file():
+        raise RokError(f"no such chart file: {path}")
+    return path
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise RokError(f"--size {text!r} is not WIDTHxHEIGHT (for example 1920x1080)") from None
+    if w < 320 or h < 200 or w > 7680 or h > 4320:
+        raise RokError(f"--size {text} is outside 320x200 .. 7680x4320")
+    return w, h
+
+
+def _run_headless(args: argparse.Namespace) -> int:
+    from rokgame.core.chart_io import load_chart
+    from rokgame.core.replay import autoplay, load_replay
+    from rokgame.game.headless import run_headless
+    from rokgame.game.scenes.flow import pick_difficulty
+
+    size = _parse_size(args.size)
+    if _looks_like_chart(args.source):
+        chart_path = _existing_chart(Path(args.source))
+    else:
+        from rokgame.tracks import prepare_track  # a link, search or file: prepared in-process, no screen
+
+        chart_path = Path(prepare_track(args.source).chart_path)
+    chart = load_chart(chart_path)
+    if args.difficulty is not None and args.difficulty not in chart.difficulties:
+        have = ", ".join(chart.difficulties)
+        raise RokError(f"{chart_path.name} has no {args.difficulty} difficulty (it has {have})")
+    difficulty = pick_difficulty(chart, args.difficulty or "expert")
+    notes = chart.difficulty(difficulty).notes
+    if args.autoplay:
+        events = autoplay(notes)
+    elif args.replay is not None:
+        events = load_replay(args.replay)
+    else:
+        events = []
+    from rokgame.settings import load_settings
+
+    settings = load_settings()
+    result = run_headless(chart, difficulty, events, chart_path=chart_path, settings=settings, size=size,
+                          png_dir=args.png, png_every=args.png_every, show_results=args.png is not None)
+    text = json.dumps(result.report, indent=2) + "\n"
+    if args.report is not None:
+        from rokgame.core.chart_io import atomic_write_text
+
+        atomic_write_text(args.report, text)
+        j = result.report["judgements"]
+        print(f"{chart.song.title} ({difficulty}): score {result.report['score']}, "
+              f"accuracy {result.report['accuracy'] * 100:.2f}%, perfect {j['perfect']}, great {j['great']}, "
+              f"good {j['good']}, miss {j['miss']} -> {args.report}")
+    else:
+        sys.stdout.write(text)
+    if args.png is not None:
+        print(f"{len(result.screenshots)} screenshots in {args.png}", file=sys.stderr)
+    return 0

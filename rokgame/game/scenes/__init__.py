@@ -1,0 +1,1 @@
+"""One class per screen; :mod:`rokgame.game.scenes.base` has the contract."""

@@ -1,0 +1,85 @@
+"""Getting from "play this" to the gameplay screen: load a chart, or prepare a track first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rokgame.core.chart import DIFFICULTY_NAMES, Chart
+from rokgame.core.chart_io import file_sha256, load_chart
+from rokgame.errors import RokError
+from rokgame.game.songs import chart_audio
+
+if TYPE_CHECKING:
+    from rokgame.game.app import App
+    from rokgame.game.scenes.gameplay import GameplayScene
+
+
+def pick_difficulty(chart: Chart, wanted: str | None) -> str:
+    """``wanted`` if the chart has it, else the nearest one it has (ties go to the easier)."""
+    have = list(chart.difficulties)
+    if wanted in have:
+        return wanted  # type: ignore[return-value]
+    if not have:
+        raise RokError("this chart has no difficulties to play")
+    rank = {name: i for i, name in enumerate(DIFFICULTY_NAMES)}
+    target = rank.get(wanted or "medium", 1)
+    return min(have, key=lambda name: (abs(rank.get(name, 99) - target), rank.get(name, 99)))
+
+
+def make_gameplay(app: App, chart: Chart, chart_path: Path | None, difficulty: str, *,
+                  track_id: int | None = None, daily_date: str | None = None, **kw: Any) -> GameplayScene:
+    from rokgame.game.scenes.gameplay import GameplayScene, PlayInfo
+
+    info = PlayInfo(
+        chart_path=chart_path,
+        audio_path=chart_audio(chart, chart_path) if chart_path is not None else None,
+        chart_sha256=file_sha256(chart_path) if chart_path is not None else "",
+        track_id=track_id,
+        daily_date=daily_date,
+    )
+    return GameplayScene(app, chart, difficulty, info=info, **kw)
+
+
+def start_chart(app: App, chart_path: Path, difficulty: str | None, *, track_id: int | None = None,
+                daily_date: str | None = None, replace: bool = False) -> GameplayScene | None:
+    """Open ``chart_path`` in gameplay; a broken chart is a notice, not a crash."""
+    try:
+        chart = load_chart(chart_path)
+        difficulty = pick_difficulty(chart, difficulty or app.settings.last_difficulty)
+    except RokError as exc:
+        app.notify(str(exc), 6.0)
+        return None
+    app.settings.last_difficulty = difficulty
+    scene = make_gameplay(app, chart, chart_path, difficulty, track_id=track_id, daily_date=daily_date)
+    if replace:
+        app.replace(scene)
+    else:
+        app.push(scene)
+    return scene
+
+
+def restart_play(app: App, old: GameplayScene) -> GameplayScene:
+    """The same chart and difficulty from the top, in place of ``old`` (or of its results screen)."""
+    info = old.info
+    scene = make_gameplay(app, old.chart, info.chart_path, old.difficulty, track_id=info.track_id,
+                          daily_date=info.daily_date)
+    app.replace(scene)
+    return scene
+
+
+def start_source(app: App, source: str, difficulty: str | None, *, daily_date: str | None = None,
+                 title: str | None = None) -> None:
+    """Prepare a link, search or audio file in a worker behind the loading screen, then play it."""
+    path = Path(source).expanduser()
+    if path.suffix.lower() == ".json" and path.is_file():
+        start_chart(app, path, difficulty, daily_date=daily_date)
+        return
+    from rokgame.game.scenes.loading import LoadingScene
+    from rokgame.game.workers import prepare_track_job
+
+    def done(result: Any) -> None:
+        start_chart(app, Path(result.chart_path), difficulty, track_id=getattr(result, "track_id", None),
+                    daily_date=daily_date, replace=True)
+
+    app.push(LoadingScene(app, title or source, prepare_track_job(source), on_done=done))

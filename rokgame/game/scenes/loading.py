@@ -1,0 +1,167 @@
+"""Loading: a progress bar with the stage name and Cancel, while a worker fetches and charts a track."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pygame
+
+from rokgame.game import theme
+from rokgame.game.input import Action, Nav, NavAction
+from rokgame.game.render import widgets
+from rokgame.game.scenes.base import Scene
+from rokgame.game.workers import WORKER_EVENT, Job, Worker
+
+
+class LoadingScene(Scene):
+    name = "loading"
+
+    def __init__(self, app: Any, title: str, job: Job | None, *, on_done: Callable[[Any], None] | None = None,
+                 start: bool = True) -> None:
+        super().__init__(app)
+        self.title = title
+        self.on_done = on_done
+        self.fraction = 0.0
+        self.shown_fraction = 0.0
+        self.stage = "Starting"
+        self.error: str | None = None
+        self.cancelling = False
+        self.choices: widgets.MenuList | None = None
+        self.worker = Worker(job, name="prepare") if job is not None else None
+        if self.worker is not None and start:
+            self.worker.start()
+
+    # -- worker events
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type != WORKER_EVENT or self.worker is None or event.worker != self.worker.id:
+            return
+        kind = event.kind
+        if kind == "progress":
+            self.fraction = max(self.fraction, event.fraction)
+            self.stage = event.stage or self.stage
+        elif kind == "choose":
+            items = [widgets.MenuItem(_result_label(r), str(i), detail=_result_detail(r))
+                     for i, r in enumerate(event.results)]
+            self.choices = widgets.MenuList(items) if items else None
+            if self.choices is None:
+                self.worker.answer(None)
+        elif kind == "done":
+            self.fraction = 1.0
+            if self.on_done is not None:
+                self.on_done(event.result)
+            else:
+                self.app.pop()
+        elif kind == "error":
+            self.error = event.message
+        elif kind == "cancelled":
+            self.app.pop()
+
+    def handle(self, action: Action) -> None:
+        if self.choices is not None and self.worker is not None:
+            what = self.choices.handle(action)
+            if what == "confirm" and self.choices.selected is not None:
+                self.worker.answer(int(self.choices.selected.key))
+                self.choices = None
+            elif what == "back":
+                self.cancel()
+            return
+        if isinstance(action, NavAction) and action.nav in (Nav.BACK, Nav.CONFIRM) and not action.repeat:
+            if self.error is not None:
+                self.app.pop()
+            elif action.nav is Nav.BACK:
+                self.cancel()
+
+    def cancel(self) -> None:
+        if self.worker is None:
+            self.app.pop()
+            return
+        self.cancelling = True
+        self.stage = "Cancelling…"
+        self.worker.cancel()
+
+    def update(self, dt: float) -> None:
+        # Ease the bar towards the reported fraction so steps look smooth.
+        self.shown_fraction += (self.fraction - self.shown_fraction) * min(1.0, dt * 8)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        app = self.app
+        w, h = surface.get_size()
+        s = theme.ui_scale((w, h))
+        widgets.background(app, surface)
+        widgets.draw_title(app, surface, "Getting the track ready")
+        box = pygame.Rect(0, 0, int(min(w - 80 * s, 820 * s)), int(300 * s))
+        box.center = (w // 2, int(h * 0.52))
+        widgets.draw_panel(app, surface, box, theme.PANEL, alpha=230, radius=int(18 * s))
+        pad = int(34 * s)
+        widgets.blit_text(app, surface, self.title, "heading", 30 * s, theme.TEXT, (box.x + pad, box.y + pad),
+                          max_width=box.width - 2 * pad)
+        if self.choices is not None:
+            widgets.blit_text(app, surface, "Which one?", "semibold", 18 * s, theme.TEXT_DIM,
+                              (box.x + pad, box.y + pad + int(44 * s)))
+            list_rect = pygame.Rect(box.x + pad // 2, box.y + pad + int(76 * s), box.width - pad,
+                                    box.height - pad - int(84 * s))
+            self.choices.draw(app, surface, list_rect, row_height=int(56 * s), font_px=19 * s)
+            widgets.draw_hints(app, surface, [("↑↓", "Choose"), ("Enter / A", "Play this one"), ("Esc / B", "Cancel")])
+            return
+        if self.error is not None:
+            y = box.y + pad + int(56 * s)
+            for line in _wrap(app, self.error, 19 * s, box.width - 2 * pad)[:5]:
+                r = widgets.blit_text(app, surface, line, "semibold", 19 * s, theme.BAD, (box.x + pad, y))
+                y = r.bottom + int(4 * s)
+            widgets.draw_hints(app, surface, [("Enter / Esc / A / B", "Back")])
+            return
+        stage = self.stage
+        widgets.blit_text(app, surface, stage, "semibold", 19 * s, theme.TEXT_DIM,
+                          (box.x + pad, box.y + pad + int(60 * s)), max_width=box.width - 2 * pad - int(80 * s))
+        widgets.blit_text(app, surface, f"{self.fraction * 100:.0f}%", "bold", 19 * s, theme.TEXT,
+                          (box.right - pad, box.y + pad + int(60 * s)), anchor="topright")
+        bar = pygame.Rect(box.x + pad, box.y + pad + int(104 * s), box.width - 2 * pad, int(16 * s))
+        widgets.draw_bar(surface, bar, self.shown_fraction, theme.ACCENT)
+        # A small spinner so a long stage without progress still looks alive.
+        cx, cy, r = box.x + pad + int(10 * s), bar.bottom + int(52 * s), int(10 * s)
+        for i in range(8):
+            a = app.now * 6 + i * math.pi / 4
+            shade = theme.mix(theme.PANEL_HI, theme.ACCENT_2, i / 7)
+            pygame.draw.circle(surface, shade, (cx + r * math.cos(a), cy + r * math.sin(a)), max(1, int(2.4 * s)))
+        hint = "Cancelling…" if self.cancelling else "Downloading and charting can take a minute for a long track."
+        widgets.blit_text(app, surface, hint, "body", 16 * s, theme.TEXT_FAINT, (cx + int(24 * s), cy),
+                          anchor="midleft", max_width=box.width - 2 * pad - int(40 * s))
+        widgets.draw_hints(app, surface, [("Esc / B", "Cancel")])
+
+
+def _result_label(result: Any) -> str:
+    title = getattr(result, "title", None) or (result.get("title") if isinstance(result, dict) else None)
+    return str(title or result)
+
+
+def _result_detail(result: Any) -> str | None:
+    def get(name: str) -> Any:
+        return getattr(result, name, None) if not isinstance(result, dict) else result.get(name)
+
+    parts = []
+    channel = get("channel") or get("uploader") or get("artist")
+    if channel:
+        parts.append(str(channel))
+    duration = get("duration")
+    if isinstance(duration, (int, float)):
+        parts.append(theme.format_time(duration))
+    return " · ".join(parts) or None
+
+
+def _wrap(app: Any, text: str, px: float, width: int) -> list[str]:
+    font = app.fonts.get("semibold", int(px))
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if font.size(trial)[0] <= width or not line:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines

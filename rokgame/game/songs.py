@@ -1,0 +1,176 @@
+"""What song select lists: one small function, so the library can replace the folder scan.
+
+Until the library (:mod:`rokgame.storage.library`) is there, :func:`list_songs` reads
+the charts shipped with the game (``charts/``) and the player's own charts folder.
+When the library offers ``list_entries(conn)``, its entries are used instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rokgame import paths
+from rokgame.core.chart import Chart
+from rokgame.core.chart_io import file_sha256, read_chart, resolve_audio
+
+
+@dataclass
+class SongEntry:
+    title: str
+    artist: str
+    duration: float | None
+    chart_path: Path
+    audio_path: Path | None
+    difficulties: tuple[str, ...]
+    lanes: int = 5
+    chart_sha256: str = ""
+    bpm: float | None = None
+    #: Best score per difficulty: {"expert": {"score": 123, "accuracy": 0.97, "stars": 4}, ...}
+    bests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    track_id: int | None = None
+    source: str | None = None
+
+
+def audio_search_dirs() -> list[Path]:
+    return [paths.builtin_songs_dir(), paths.audio_cache_dir()]
+
+
+def chart_audio(chart: Chart, chart_path: Path) -> Path | None:
+    return resolve_audio(chart, chart_path, audio_search_dirs())
+
+
+def entry_for_chart(path: Path, chart: Chart) -> SongEntry:
+    duration = chart.song.duration
+    if duration is None:
+        ends = [n.end for d in chart.difficulties.values() for n in d.notes]
+        duration = max(ends) if ends else None
+    return SongEntry(
+        title=chart.song.title or path.stem,
+        artist=chart.song.artist,
+        duration=duration,
+        chart_path=path,
+        audio_path=chart_audio(chart, path),
+        difficulties=tuple(chart.difficulties),
+        lanes=chart.lanes,
+        chart_sha256=file_sha256(path),
+        bpm=chart.tempo.bpm if chart.tempo else None,
+        source=chart.song.source,
+    )
+
+
+def scan_chart_folders(folders: Iterable[Path]) -> list[SongEntry]:
+    """Every playable chart in ``folders`` (broken ones are skipped: ``rokgame chart validate`` explains them)."""
+    entries: list[SongEntry] = []
+    seen: set[str] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.json")):
+            result = read_chart(path)
+            if result.chart is None:
+                continue
+            entry = entry_for_chart(path, result.chart)
+            if entry.chart_sha256 in seen:
+                continue
+            seen.add(entry.chart_sha256)
+            entries.append(entry)
+    return entries
+
+
+def _from_library() -> list[SongEntry] | None:
+    try:
+        from rokgame.storage import library  # the fetch engineer's library, when it exists
+        from rokgame.storage.db import connect
+    except ImportError:
+        return None
+    list_entries = getattr(library, "list_entries", None)
+    if list_entries is None:
+        return None
+    try:
+        conn = connect()
+        try:
+            scan = getattr(library, "scan_charts", None)
+            if scan is not None:
+                scan(conn)
+            rows = list_entries(conn)
+        finally:
+            conn.close()
+    except Exception:  # the library is optional here: a broken one must not stop the menu
+        return None
+    out = []
+    for row in rows:
+        chart_path = Path(_attr(row, "chart_path", "") or "")
+        if not chart_path.is_file():
+            continue
+        audio = _attr(row, "audio_path", None)
+        out.append(SongEntry(
+            title=_attr(row, "title", chart_path.stem), artist=_attr(row, "artist", "") or "",
+            duration=_attr(row, "duration", None), chart_path=chart_path,
+            audio_path=Path(audio) if audio else None,
+            difficulties=tuple(_attr(row, "difficulties", ()) or ()),
+            lanes=int(_attr(row, "lanes", 5) or 5),
+            chart_sha256=_attr(row, "chart_sha256", "") or file_sha256(chart_path),
+            track_id=_attr(row, "track_id", None), source=_attr(row, "source", None),
+            bests=_normal_bests(_attr(row, "bests", None) or _attr(row, "best_scores", None)),
+        ))
+    return out
+
+
+def _attr(row: Any, name: str, default: Any) -> Any:
+    if isinstance(row, Mapping):
+        return row.get(name, default)
+    return getattr(row, name, default)
+
+
+def _normal_bests(value: Any) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    if isinstance(value, Mapping):
+        for name, best in value.items():
+            if isinstance(best, Mapping) or hasattr(best, "keys"):
+                out[str(name)] = {k: best[k] for k in best.keys()}  # noqa: SIM118 (sqlite3.Row)
+            elif isinstance(best, (int, float)):
+                out[str(name)] = {"score": int(best)}
+    return out
+
+
+def attach_bests(entries: list[SongEntry]) -> None:
+    """Fill each entry's best score per difficulty from the plays table (when scores can be read)."""
+    try:
+        from rokgame.storage.db import connect
+        from rokgame.storage.scores import bests
+    except ImportError:
+        return
+    try:
+        conn = connect()
+    except Exception:
+        return
+    try:
+        for entry in entries:
+            if entry.bests or not entry.chart_sha256:
+                continue
+            try:
+                entry.bests = _normal_bests(bests(conn, entry.chart_sha256))
+            except Exception:
+                continue
+    finally:
+        conn.close()
+
+
+def list_songs(*, use_library: bool = True) -> list[SongEntry]:
+    """The songs to show in song select, sorted by title; demo songs included."""
+    entries = _from_library() if use_library and not os.environ.get("ROKGAME_NO_LIBRARY") else None
+    if not entries:
+        entries = scan_chart_folders([paths.builtin_charts_dir(), paths.user_charts_dir()])
+    attach_bests(entries)
+    entries.sort(key=lambda e: (e.title.casefold(), e.artist.casefold()))
+    return entries
+
+
+def matches(entry: SongEntry, query: str) -> bool:
+    """Type-to-search: every word of ``query`` appears in the title or artist."""
+    hay = f"{entry.title} {entry.artist}".casefold()
+    return all(word in hay for word in query.casefold().split())

@@ -1,0 +1,121 @@
+"""Slow work off the main thread: fetching and charting run in a worker that posts pygame events.
+
+The game never imports :mod:`rokgame.tracks`, :mod:`rokgame.fetch` or
+:mod:`rokgame.analysis` at start-up: a job imports them inside its thread, so the
+menu opens fast and stays responsive. Workers talk to the screen only through
+``WORKER_EVENT`` events (``pygame.event.post`` is thread-safe), and the screen talks
+back through the worker's cancel flag and, for a search, its choice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pygame
+
+from rokgame.errors import RokError
+
+WORKER_EVENT = pygame.event.custom_type()
+#: Progress events are posted at most this often (a fast stage must not flood the queue).
+PROGRESS_INTERVAL = 0.05
+
+Progress = Callable[[float, str], None]
+Job = Callable[["Worker"], Any]
+
+_ids = itertools.count(1)
+
+
+class NotAvailable(RokError):
+    """A part of rokgame this build does not have yet."""
+
+
+class Worker:
+    """Runs ``job(worker)`` in a daemon thread; the job reports through :meth:`progress`."""
+
+    def __init__(self, job: Job, *, name: str = "job", post: Callable[[pygame.event.Event], Any] | None = None) -> None:
+        self.id = next(_ids)
+        self.job = job
+        self.name = name
+        self.cancel_event = threading.Event()
+        self._post = post or pygame.event.post
+        self._last_progress = 0.0
+        self._last_stage = ""
+        self._choice: int | None = None
+        self._chosen = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"rokgame-{name}-{self.id}", daemon=True)
+
+    def start(self) -> Worker:
+        self.thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+        self._chosen.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    # -- called from the job's thread
+
+    def progress(self, fraction: float, stage: str) -> None:
+        now = time.perf_counter()
+        if stage == self._last_stage and now - self._last_progress < PROGRESS_INTERVAL and fraction < 1.0:
+            return
+        self._last_progress, self._last_stage = now, stage
+        self._send("progress", fraction=max(0.0, min(1.0, float(fraction))), stage=str(stage))
+
+    def choose(self, results: Sequence[Any]) -> int | None:
+        """Ask the screen to pick one of ``results`` (a search); blocks until it does or cancels."""
+        self._chosen.clear()
+        self._send("choose", results=list(results))
+        self._chosen.wait()
+        return None if self.cancelled else self._choice
+
+    # -- called from the screen
+
+    def answer(self, index: int | None) -> None:
+        self._choice = index
+        self._chosen.set()
+
+    # -- internals
+
+    def _send(self, kind: str, **data: Any) -> None:
+        # pygame.error: the window closed under us, nobody is listening any more.
+        with contextlib.suppress(pygame.error):
+            self._post(pygame.event.Event(WORKER_EVENT, worker=self.id, kind=kind, **data))
+
+    def _run(self) -> None:
+        try:
+            result = self.job(self)
+        except BaseException as exc:
+            if self.cancelled or type(exc).__name__ == "Cancelled":
+                self._send("cancelled")
+            elif isinstance(exc, RokError):
+                self._send("error", message=str(exc))
+            else:
+                self._send("error", message=f"Something went wrong: {type(exc).__name__}: {exc}")
+            return
+        if self.cancelled:
+            self._send("cancelled")
+        else:
+            self._send("done", result=result)
+
+
+def prepare_track_job(source: str) -> Job:
+    """A job that makes ``source`` (a link, a search, an audio file) playable with rokgame.tracks."""
+
+    def job(worker: Worker) -> Any:
+        try:
+            from rokgame.tracks import prepare_track
+        except ImportError as exc:
+            raise NotAvailable("Adding tracks is not available yet in this build of rokgame.") from exc
+        worker.progress(0.0, "Starting")
+        return prepare_track(source, progress=worker.progress, cancel=worker.cancel_event, choose=worker.choose)
+
+    return job
