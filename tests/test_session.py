@@ -146,3 +146,21 @@ def test_holding_and_sustain_are_visible_while_a_hold_is_held() -> None:
     assert session.score.display_score > session.score.score
     session.update(3.5)
     assert session.judge.holding(2) is None and session.score.score == session.score.max_score
+
+
+def test_the_report_is_plain_json() -> None:
+    import json
+
+    notes = song_notes(count=20)
+    report = run_replay(make_chart(notes), "hard", shift(autoplay(notes), 0.01)).report()
+    assert json.loads(json.dumps(report, allow_nan=False)) == report
+
+
+def test_stricter_precision_judges_the_same_play_lower() -> None:
+    notes = song_notes(count=40)
+    events = shift(autoplay(notes), 0.040)
+    normal = run_replay(make_chart(notes), "hard", events).report()["judgements"]
+    strict = run_replay(make_chart(notes), "hard", events, windows=HitWindows.for_precision("strict")).report()
+    assert normal["great"] == len(notes)
+    assert strict["judgements"]["good"] == len(notes) and strict["score"] < run_replay(
+        make_chart(notes), "hard", events).report()["score"]
