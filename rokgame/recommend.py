@@ -5,7 +5,8 @@ reference difficulty (medium if it has one) and, for generated charts,
 ``generator.features`` (``energy``, ``onset_rate``; ``bpm`` and ``density`` when the
 chart itself lacks them). Reading every chart on each menu visit would be slow for a big
 library, so the figures are cached in ``<cache>/daily/features.json``, keyed by chart
-path and re-read only when the file's size or modification time changes.
+path and re-read only when the file's size or modification time changes; and a chart is
+read for them with :func:`json.loads` alone, not the full chart check.
 
 Nothing about the player leaves the machine: this module reads the local database and
 local files, and writes one cache file.
@@ -25,7 +26,7 @@ from typing import Any
 
 from rokgame import paths
 from rokgame.core.chart import Chart
-from rokgame.core.chart_io import atomic_write_text, read_chart
+from rokgame.core.chart_io import atomic_write_text
 from rokgame.core.recommend import ForYouPick, TrackHistory, TrackProfile, for_you
 from rokgame.core.stats import difficulty_stats
 from rokgame.daily.local import LocalTrack, local_tracks
@@ -68,6 +69,42 @@ def chart_features(chart: Chart) -> dict[str, float]:
     return out
 
 
+def chart_file_features(path: Path) -> dict[str, float]:
+    """:func:`chart_features` of a chart file, read without the full check (many charts, on the menu's clock).
+
+    A chart that is not valid JSON, or not an object, has no figures; the game reports
+    broken charts where they are played, not here.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, float] = {}
+    generator = data.get("generator")
+    generated = generator.get("features") if isinstance(generator, dict) else None
+    if isinstance(generated, dict):
+        out.update({name: value for name in _FEATURES if (value := _number(generated.get(name))) is not None})
+    tempo = data.get("tempo")
+    if isinstance(tempo, dict) and (bpm := _number(tempo.get("bpm"))) is not None:
+        out["bpm"] = bpm
+    difficulties = data.get("difficulties")
+    if isinstance(difficulties, dict):
+        for name in REFERENCE_DIFFICULTIES:
+            block = difficulties.get(name)
+            notes = block.get("notes") if isinstance(block, dict) else None
+            times = [n["t"] for n in notes if isinstance(n, dict) and _number(n.get("t")) is not None] \
+                if isinstance(notes, list) else []
+            if len(times) >= 2:
+                span = max(times) - min(times)
+                density = _number(len(times) / span) if span > 0 else None
+                if density is not None:
+                    out["density"] = density
+                break
+    return out
+
+
 class FeatureCache:
     """Chart figures by path, remembered between runs; :meth:`save` writes only when something changed."""
 
@@ -90,8 +127,7 @@ class FeatureCache:
         cached = self.entries.get(key)
         if isinstance(cached, dict) and cached.get("stamp") == stamp and isinstance(cached.get("features"), dict):
             return {k: float(v) for k, v in cached["features"].items() if _number(v) is not None}
-        chart = read_chart(chart_path).chart
-        found = chart_features(chart) if chart is not None else {}
+        found = chart_file_features(chart_path)
         self.entries[key] = {"stamp": stamp, "features": found}
         self.changed = True
         return found
@@ -142,3 +178,24 @@ def for_you_today(
     profiles = [profile(track, cache) for track in tracks]
     cache.save()
     return for_you(day, profiles, library_histories(connection, tracks), exclude=exclude)
+
+
+def warm_feature_cache() -> int:
+    """Read every library chart's figures into the cache (the first run's slow part); return how many.
+
+    Meant for a worker thread at start-up (``prefetch_daily`` calls it), so the menu's
+    "For you" only ever reads the cache. Opens its own database connection: SQLite
+    connections stay on the thread that made them.
+    """
+    from rokgame.storage.db import connect
+
+    connection = connect()
+    try:
+        tracks = local_tracks(connection)
+    finally:
+        connection.close()
+    cache = FeatureCache()
+    for track in tracks:
+        cache.features(track.chart_path)
+    cache.save()
+    return len(tracks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import subprocess
@@ -21,6 +22,7 @@ from rokgame.daily.local import fetch_argument, local_tracks, prepared_chart, re
 from rokgame.daily.panel import daily_panel
 from rokgame.daily.prefetch import PrefetchProgress, network_available, prefetch_daily
 from rokgame.errors import FetchError
+from rokgame.recommend import features_cache_path
 from rokgame.storage.db import connect
 from rokgame.storage.scores import record_play
 
@@ -214,3 +216,11 @@ def test_library_tracks_without_a_chart_on_disk_are_not_offered(conn: sqlite3.Co
     add_library_track(conn, tmp_path, "https://example.com/here", "Here")
     chart.unlink()
     assert [t.title for t in local_tracks(conn)] == ["Here"]
+
+
+def test_prefetch_reads_the_library_charts_so_the_menu_does_not_have_to(conn: sqlite3.Connection,
+                                                                        tmp_path: Path) -> None:
+    chart = add_library_track(conn, tmp_path, "https://example.com/mine", "My Song")
+    report = prefetch_daily([], catalogue=CATALOGUE, check_network=lambda: False, prepare=FakePrepare(tmp_path))
+    assert report.library_charts == 1
+    assert str(chart) in json.loads(features_cache_path().read_text())

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from rokgame.core.chart import Chart, Difficulty, Note, Song, Tempo
-from rokgame.core.chart_io import save_chart
+from rokgame.core.chart_io import read_chart, save_chart
 from rokgame.core.recommend import TrackHistory, TrackProfile, for_you, similarity
-from rokgame.recommend import FeatureCache, chart_features, features_cache_path, for_you_today
+from rokgame.recommend import FeatureCache, chart_features, chart_file_features, features_cache_path, for_you_today
 from rokgame.storage.db import connect
 from rokgame.storage.scores import record_play
 
@@ -178,3 +178,12 @@ def test_features_fill_in_from_the_generator_when_the_chart_lacks_them() -> None
     chart = Chart(Song("x", "x.ogg"), {"expert": Difficulty("expert", (Note(1.0, 0),))},
                   generator={"features": {"bpm": 140.0, "density": 6.0, "energy": "loud"}})
     assert chart_features(chart) == {"bpm": 140.0, "density": 6.0}
+
+
+def test_the_quick_file_reader_agrees_with_the_chart_model(tmp_path: Path) -> None:
+    path = write_chart(tmp_path, "song", bpm=133, nps=3.3, features={"energy": 0.4, "onset_rate": 4.0})
+    chart = read_chart(path).chart
+    assert chart is not None
+    assert chart_file_features(path) == pytest.approx(chart_features(chart))
+    (tmp_path / "broken.json").write_text("{not json")
+    assert chart_file_features(tmp_path / "broken.json") == {}

@@ -7,13 +7,15 @@ suggest the library track that sounds most like one of them and has not been pla
 Liking
     ``log(1 + plays) × (0.25 + mean accuracy) × (1 + best stars / 5)``: many plays count,
     but with diminishing returns, and a track the player aces counts more than one they
-    grind through.
+    grind through. The :data:`MAX_FAVOURITES` best-liked tracks are the favourites.
 Sounding alike
     Each track is described by what the analysis measured (:class:`TrackProfile`): tempo,
     note density, energy and onset rate. Two tracks are compared feature by feature on a
     log scale (twice the tempo is as far as half of it), each divided by how big a difference
     a player notices (:data:`FEATURE_SCALES`); similarity is ``exp(-d² / 2)`` of the root
-    mean square of the features both tracks have.
+    mean square of the features both tracks have. A candidate scores its best
+    ``similarity × liking`` against any favourite, and the reason names that favourite and
+    the feature the two are closest in.
 Lately
     Tracks played in the last :data:`RECENT_DAYS` days are not suggested. If that leaves
     nothing, the least recently played track is.
@@ -36,6 +38,8 @@ RECENT_DAYS = 7
 #: How far apart two tracks must be, per feature, to count as one unit of "different".
 #: Tempo and onset rate compare as log2 ratios, density too; energy compares as a log2 ratio as well.
 FEATURE_SCALES: Mapping[str, float] = {"bpm": 0.15, "density": 0.35, "energy": 0.5, "onset_rate": 0.35}
+#: Only the player's favourites this many are compared with (a big library stays quick).
+MAX_FAVOURITES = 20
 #: Candidates scoring at least this share of the best are near-ties, chosen between by the date.
 NEAR_TIE = 0.9
 _FEATURE_WORDS = {
@@ -103,20 +107,39 @@ def liking(history: TrackHistory) -> float:
     return math.log1p(history.plays) * (0.25 + accuracy) * (1.0 + stars / 5.0)
 
 
+_NAMES = tuple(FEATURE_SCALES)
+_SCALES = tuple(FEATURE_SCALES.values())
+_Scaled = tuple[float | None, ...]
+
+
+def _scaled(track: TrackProfile) -> _Scaled:
+    # Each feature as log2(value) / scale, once per track: a distance is then a subtraction.
+    features = track.features()
+    return tuple(math.log2(features[name]) / scale if name in features else None
+                 for name, scale in zip(_NAMES, _SCALES, strict=True))
+
+
+def _distances(a: _Scaled, b: _Scaled) -> dict[str, float]:
+    return {name: abs(x - y) for name, x, y in zip(_NAMES, a, b, strict=True) if x is not None and y is not None}
+
+
+def _similarity(a: _Scaled, b: _Scaled) -> float | None:
+    total, count = 0.0, 0
+    for x, y in zip(a, b, strict=True):
+        if x is not None and y is not None:
+            total += (x - y) * (x - y)
+            count += 1
+    return math.exp(-total / count / 2.0) if count else None
+
+
 def feature_distances(a: TrackProfile, b: TrackProfile) -> dict[str, float]:
     """Per shared feature, how different the two tracks are, in units of :data:`FEATURE_SCALES`."""
-    fa, fb = a.features(), b.features()
-    return {name: abs(math.log2(fa[name] / fb[name])) / scale
-            for name, scale in FEATURE_SCALES.items() if name in fa and name in fb}
+    return _distances(_scaled(a), _scaled(b))
 
 
 def similarity(a: TrackProfile, b: TrackProfile) -> float | None:
     """0..1 (1 = alike in every feature both have); None when they share no feature."""
-    distances = feature_distances(a, b)
-    if not distances:
-        return None
-    rms = math.sqrt(sum(d * d for d in distances.values()) / len(distances))
-    return math.exp(-rms * rms / 2.0)
+    return _similarity(_scaled(a), _scaled(b))
 
 
 def _day_hash(day: date, key: str) -> str:
@@ -170,23 +193,24 @@ def for_you(
         return ForYouPick(day, track, f"You last played it {when}: the longest wait in your library")
 
     liked = sorted(((liking(h), by_key[h.key]) for h in histories.values() if liking(h) > 0),
-                   key=lambda item: (-item[0], item[1].key))
+                   key=lambda item: (-item[0], item[1].key))[:MAX_FAVOURITES]
     best_weight = liked[0][0] if liked else 0.0
+    favourites = [(weight, like, _scaled(like)) for weight, like in liked]
     scored: list[tuple[float, TrackProfile, TrackProfile | None, str | None]] = []
     for track in candidates:
-        best: tuple[float, TrackProfile | None, str | None] = (0.0, None, None)
-        for weight, like in liked:
+        features = _scaled(track)
+        best: tuple[float, TrackProfile | None, _Scaled | None] = (0.0, None, None)
+        for weight, like, like_features in favourites:
             if like.key == track.key:
                 continue
-            alike = similarity(track, like)
-            if alike is None:
-                continue
-            value = alike * weight / best_weight
-            if value > best[0]:
-                distances = feature_distances(track, like)
-                closest = min(distances, key=lambda name: (distances[name], name))
-                best = (value, like, closest)
-        scored.append((best[0], track, best[1], best[2]))
+            alike = _similarity(features, like_features)
+            if alike is not None and alike * weight / best_weight > best[0]:
+                best = (alike * weight / best_weight, like, like_features)
+        closest = None
+        if best[2] is not None:
+            distances = _distances(features, best[2])
+            closest = min(distances, key=lambda name: (distances[name], name))
+        scored.append((best[0], track, best[1], closest))
 
     top = max(score for score, *_ in scored)
     if top <= 0.0:

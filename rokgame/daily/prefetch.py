@@ -56,6 +56,8 @@ class PrefetchReport:
     prepared: dict[date, Path] = field(default_factory=dict)
     failed: dict[date, str] = field(default_factory=dict)
     cancelled: bool = False
+    library_charts: int = 0  # library charts whose "For you" figures are now cached
+    failed_warmup: str | None = None
 
 
 def network_available(host: str = NETWORK_HOST[0], port: int = NETWORK_HOST[1], *,
@@ -92,12 +94,15 @@ def prefetch_daily(
     catalogue: Catalogue | None = None,
     check_network: Callable[[], bool] | None = network_available,
     prepare: Callable[..., Any] | None = None,
+    warm_for_you: bool = True,
 ) -> PrefetchReport:
     """Make the Daily Tracks of ``dates`` playable offline; return what happened.
 
     ``check_network=None`` skips the network check; ``prepare`` defaults to
     :func:`rokgame.tracks.prepare_track` (tests pass their own). A track that fails
     (a :class:`~rokgame.errors.RokError`) is reported and the next one is tried.
+    First, with ``warm_for_you``, the library's chart figures are read into the "For you"
+    cache (local work, done here so the menu thread never has to).
     """
     days = list(dict.fromkeys(dates))
     if catalogue is None:
@@ -105,6 +110,13 @@ def prefetch_daily(
 
         catalogue = catalogue_for_menu()[0]
     report = PrefetchReport(online=True)
+    if warm_for_you:
+        from rokgame.recommend import warm_feature_cache
+
+        try:
+            report.library_charts = warm_feature_cache()
+        except RokError as error:  # a database that can't be opened: the menu will say so itself
+            report.failed_warmup = str(error)
     if check_network is not None and not check_network():
         report.online = False
         return report
