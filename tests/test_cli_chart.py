@@ -112,3 +112,15 @@ def test_entry_points_run_the_same_cli(entry: list[str], tmp_path: Path, repo: P
                           cwd=repo, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("OK")
+
+
+def test_a_hold_ending_exactly_at_the_next_note_is_fine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(json.dumps(VALID))
+    # 1.0 + 0.9 is 1.9000000000000001 in floating point; the chart author means 1.900.
+    data["difficulties"]["easy"]["notes"] = [{"t": 1.0, "lane": 1, "len": 0.9}, {"t": 1.9, "lane": 1}]
+    chart = write(tmp_path / "edge.json", data)
+    assert main(["chart", "validate", str(chart)]) == 0, capsys.readouterr().out
+    data["difficulties"]["easy"]["notes"][1]["t"] = 1.899
+    write(chart, data)
+    assert main(["chart", "validate", str(chart)]) == 1
+    assert "inside the hold of notes[0]" in capsys.readouterr().out
