@@ -519,9 +519,9 @@ class _Validator:
                 if note.t == prev.t:
                     self.error(f"{path}.notes[{i}]", f"two notes at the same time ({note.t:.3f} s) in lane "
                                f"{lane} (notes[{j}] and notes[{i}])")
-                # Compare whole milliseconds: 1.0 + 0.9 is 1.9000000000000001 in floats, and a hold
+                # Times are whole milliseconds, but 1.0 + 0.9 is 1.9000000000000001 in floats: a hold
                 # that ends exactly where the next note starts must not flip on rounding.
-                elif prev.is_hold and round(note.t * 1000) < round(prev.end * 1000):
+                elif prev.is_hold and note.t < prev.end - 0.0005:
                     self.error(f"{path}.notes[{i}]", f"starts at {note.t:.3f} s inside the hold of notes[{j}] "
                                f"in lane {lane} ({prev.t:.3f}–{prev.end:.3f} s); shorten that hold")
 
