@@ -26,3 +26,24 @@ def rokgame_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def make_chart():
+    """Build a small valid chart: ``make_chart(notes=[(t, lane, len), ...], lanes=5, difficulty="expert")``."""
+    from rokgame.core.chart import Chart, Difficulty, Note, Song, Tempo
+
+    def make(notes=None, *, lanes: int = 5, difficulty: str = "expert", bpm: float = 120.0,
+             duration: float | None = None, title: str = "Test Song"):
+        if notes is None:  # 24 notes over 6 s: taps, a chord, two holds
+            notes = [(1.0 + 0.25 * i, i % lanes, 0.0) for i in range(20)]
+            notes += [(6.5, 0, 0.0), (6.5, 2, 0.0), (7.0, 1, 0.8), (8.2, 3, 0.5)]
+        parsed = tuple(Note(round(t, 3), lane, round(length, 3)) for t, lane, length in notes)
+        end = max((n.end for n in parsed), default=0.0)
+        beats = tuple(round(i * 60 / bpm, 3) for i in range(int((end + 2) * bpm / 60)))
+        return Chart(song=Song(title=title, audio="missing.ogg", artist="Test Artist",
+                               duration=duration if duration is not None else round(end + 1.0, 3)),
+                     difficulties={difficulty: Difficulty(difficulty, parsed)}, lanes=lanes,
+                     tempo=Tempo(bpm, beats))
+
+    return make

@@ -108,7 +108,7 @@ def draw_hud(app: App, surface: pygame.Surface, L: Layout, score: Any, info: Hud
     surface.blit(r_label, (meter.right + int(10 * s), meter.bottom - r_label.get_height()))
 
     # Judgement pop-up over the highway.
-    if popup is not None:
+    if popup is not None and not failed:
         age = app.now - popup.at
         if 0 <= age < POPUP_TIME:
             fade = 1 - max(0.0, (age - POPUP_TIME * 0.5) / (POPUP_TIME * 0.5))

@@ -212,12 +212,12 @@ class MenuList:
                 color = theme.TEXT_DIM if item.enabled else theme.TEXT_FAINT
             label_w = int(r.width * (1 - value_width)) if item.value is not None else r.width - 2 * pad
             has_detail = item.detail is not None
-            label_y = r.centery - (int(9 * s) if has_detail else 0)
+            label_y = r.centery - (int(10 * s) if has_detail else 0)
             blit_text(app, surface, item.label, "semibold", font_px, color, (r.x + pad + int(6 * s), label_y),
                       anchor="midleft", max_width=label_w - pad)
             if has_detail:
                 blit_text(app, surface, item.detail or "", "body", font_px * 0.62, theme.TEXT_FAINT
-                          if not selected else theme.TEXT_DIM, (r.x + pad + int(6 * s), label_y + int(21 * s)),
+                          if not selected else theme.TEXT_DIM, (r.x + pad + int(6 * s), label_y + int(24 * s)),
                           anchor="midleft", max_width=r.width - 2 * pad)
             if item.value is not None:
                 vcolor = theme.ACCENT_2 if selected else theme.TEXT_DIM
