@@ -141,7 +141,7 @@ def test_gameplay_pause_and_results_render(app, size, make_chart):
 def test_lefty_colourblind_seven_lanes(app, make_chart):
     app.settings.lefty = True
     app.settings.colorblind = True
-    chart, scene = gameplay(app, make_chart, lanes=7,
+    _, scene = gameplay(app, make_chart, lanes=7,
                             notes=[(1.0 + 0.15 * i, i % 7, 0.6 if i % 5 == 0 else 0.0) for i in range(30)])
     play_until(app, scene, 1.2)
     shoot(app, "gameplay-7-lanes-lefty-colourblind", (1280, 720))
