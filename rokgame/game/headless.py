@@ -60,8 +60,14 @@ def run_headless(
     png_every: float = 5.0,
     show_results: bool = False,
     on_frame: Callable[[Any, float], None] | None = None,
+    poll_at_frames: bool = False,
 ) -> HeadlessResult:
-    """Play ``events`` (song-time input) through the real game loop and return the report."""
+    """Play ``events`` (song-time input) through the real game loop and return the report.
+
+    ``poll_at_frames`` posts each frame's input together and lets the frame pull it, so
+    it is stamped at the frame's time: what a real player gets when input arrives
+    between two polls (bench/judge_error.py measures that cost).
+    """
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
@@ -91,11 +97,13 @@ def run_headless(
             while index < len(pending) and pending[index].t <= target:
                 event = pending[index]
                 index += 1
-                clock.set(max(clock.time(), event.t))
+                if not poll_at_frames:
+                    clock.set(max(clock.time(), event.t))
                 kind = pygame.KEYDOWN if event.down else pygame.KEYUP
                 pygame.event.post(pygame.event.Event(kind, key=keys[event.lane], mod=0, scancode=0,
                                                      unicode="", window=None))
-                app.pump()  # the app pulls it now, reading the clock at the event's own time
+                if not poll_at_frames:
+                    app.pump()  # the app pulls it now, reading the clock at the event's own time
             clock.set(target)
             app.frame(dt)
             frames += 1
