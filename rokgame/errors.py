@@ -35,3 +35,7 @@ class FetchError(RokError):
 
 class StorageError(RokError):
     """The library, score or settings files could not be read or written."""
+
+
+class Cancelled(RokError):
+    """The player cancelled a long task (chart generation, a download) before it finished."""
