@@ -198,6 +198,11 @@ class Audio:
             pygame.mixer.music.stop()
         self._music_started_at = None
 
+    def fadeout(self, ms: int) -> None:
+        if self._music_loaded is not None and self.available:
+            pygame.mixer.music.fadeout(ms)
+        self._music_started_at = None
+
     def set_volume(self, volume: float) -> None:
         self.volume = max(0.0, min(1.0, volume))
         if self.available:
@@ -263,6 +268,11 @@ class SongPlayer:
         self.audio.stop()
         self._music_playing = False
 
+    def fade(self, ms: int = 900) -> None:
+        """Let the song fade out under the results screen instead of cutting it."""
+        self.audio.fadeout(ms)
+        self._music_playing = False
+
 
 class ManualPlayer:
     """The headless stand-in for :class:`SongPlayer`: time is whatever the ManualClock says."""
@@ -286,4 +296,7 @@ class ManualPlayer:
         pass
 
     def stop(self) -> None:
+        pass
+
+    def fade(self, ms: int = 900) -> None:
         pass

@@ -80,6 +80,11 @@ def draw_hints(app: App, surface: pygame.Surface, hints: Sequence[tuple[str, str
     x = int(56 * s)
     cy = h - bar_h // 2
     for keys, label in hints:
+        if not keys:  # a plain remark, no key box
+            label_img = app.text.render(label, "body", 15 * s, theme.TEXT_FAINT)
+            surface.blit(label_img, (x, cy - label_img.get_height() // 2))
+            x += label_img.get_width() + int(26 * s)
+            continue
         key_img = app.text.render(keys, "bold", 15 * s, theme.TEXT)
         pad = int(7 * s)
         box = pygame.Rect(x, cy - key_img.get_height() // 2 - int(3 * s), key_img.get_width() + 2 * pad,

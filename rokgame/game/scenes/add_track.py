@@ -75,4 +75,5 @@ class AddTrackScene(Scene):
             widgets.blit_text(app, surface, self.message, "semibold", 18 * s, theme.WARN, (margin, ty + int(16 * s)))
         widgets.blit_text(app, surface, "Only what you ask for is downloaded; everything stays on this computer.",
                           "body", 16 * s, theme.TEXT_FAINT, (margin, h - int(80 * s)), anchor="bottomleft")
-        widgets.draw_hints(app, surface, [("Enter", "Add and play"), ("Ctrl+V", "Paste"), ("Esc", "Back")])
+        widgets.draw_hints(app, surface, [("Enter", "Add and play"), ("Ctrl+V", "Paste"), ("Esc / B", "Back"),
+                                          ("", "Typing needs a keyboard")])

@@ -106,7 +106,7 @@ class GameplayScene(Scene):
                 self.app.notify("This song's audio file is missing: playing silently.", 5.0)
 
     def exit(self) -> None:
-        if self.done:
+        if self.done and self.results_scene is None:
             self.player.stop()
 
     def input_time(self) -> float:
@@ -240,7 +240,7 @@ class GameplayScene(Scene):
         if self.done:
             return
         self.done = True
-        self.player.stop()
+        self.player.fade()
         report = self.session.report()
         new_best = False
         if self.record and self.info.chart_sha256:
