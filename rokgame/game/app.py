@@ -29,6 +29,8 @@ from rokgame.settings import Settings, load_settings, save_settings
 #: Frames per second when nothing asks for more; gameplay runs uncapped up to this.
 FPS_CAP = 240
 MENU_FPS_CAP = 120
+#: How often gameplay pulls input while it waits for the next frame.
+IDLE_POLL = 0.0005
 MIN_SIZE = (640, 360)
 
 
@@ -248,8 +250,15 @@ class App:
         last = time.perf_counter()
         fps_frames, fps_since = 0, last
         while self.running and self.scenes:
-            cap = FPS_CAP if getattr(self.top, "wants_speed", False) else MENU_FPS_CAP
-            clock.tick(cap)
+            if getattr(self.top, "wants_speed", False):
+                # Gameplay: instead of sleeping through the rest of the frame, keep pulling input
+                # every ~0.5 ms, so a press is stamped within a millisecond of reaching the queue.
+                next_frame = last + 1 / FPS_CAP
+                while self.running and (wait := next_frame - time.perf_counter()) > 0:
+                    self.pump()
+                    time.sleep(min(wait, IDLE_POLL))
+            else:
+                clock.tick(MENU_FPS_CAP)
             now = time.perf_counter()
             self.frame(now - last)
             last = now
