@@ -1,10 +1,11 @@
-"""``rokgame chart validate|info``: what chart authors run after every edit."""
+"""``rokgame chart validate|info|generate``: what chart authors run after every edit, and the auto-charter."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from rokgame.core.chart_io import Problem, read_chart
 from rokgame.core.stats import difficulty_stats
@@ -21,6 +22,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     info = sub.add_parser("info", help="notes, holds, chords and density of each difficulty")
     info.add_argument("file", type=Path, metavar="FILE")
     info.set_defaults(handler=run_info)
+
+    generate = sub.add_parser("generate", help="chart an audio file in easy, medium, hard and expert")
+    generate.add_argument("audio", type=Path, metavar="AUDIO", help="ogg, mp3, wav, flac, opus, m4a, webm, ...")
+    generate.add_argument("-o", "--output", type=Path, metavar="OUT.json",
+                          help="where to write the chart (default: the chart cache, next to nothing)")
+    generate.add_argument("--lanes", type=int, default=5, metavar="N", help="lanes on hard and expert (3-7; default 5)")
+    generate.add_argument("--title", help="the song's title (default: the file name)")
+    generate.add_argument("--artist", help="the song's artist")
+    generate.add_argument("--no-cache", action="store_true", help="chart again even if this audio was charted before")
+    generate.set_defaults(handler=run_generate)
 
 
 def _problem_line(problem: Problem) -> str:
@@ -78,3 +89,49 @@ def run_info(args: argparse.Namespace) -> int:
         print(f"{s.name:<10} {s.notes:>6} {s.holds:>6} {s.chords:>6} {s.mean_nps:>7.2f} {s.peak_nps:>7.0f} "
               f"{_seconds(s.first):>10} {_seconds(s.last):>10} {_seconds(s.length):>10}")
     return 0
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from rokgame.analysis import generate_chart_file
+
+    bar = _ProgressBar(sys.stderr)
+    try:
+        path = generate_chart_file(args.audio, out=args.output, lanes=args.lanes, progress=bar,
+                                   use_cache=not args.no_cache, title=args.title, artist=args.artist)
+    finally:
+        bar.close()
+    result = read_chart(path)
+    chart = result.chart
+    if chart is None:  # cannot happen unless the file was changed under us
+        print(f"{path}: the chart written is not playable", file=sys.stderr)
+        return 1
+    for warning in (chart.generator or {}).get("warnings", []):
+        print(f"rokgame: warning: {warning}", file=sys.stderr)
+    counts = ", ".join(f"{name} {len(d.notes)}" for name, d in chart.difficulties.items())
+    print(f"{path}")
+    print(f"  {chart.song.title}: {counts} notes" + (f", {chart.tempo.bpm:g} BPM" if chart.tempo else ""))
+    return 0
+
+
+class _ProgressBar:
+    """A one-line ``\r`` progress bar on a terminal; silent when the output is not one."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.shown = False
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        if not self.enabled:
+            return
+        filled = round(max(0.0, min(1.0, fraction)) * self.WIDTH)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%} {stage:<12}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * (self.WIDTH + 22) + "\r")
+            self.stream.flush()

@@ -1,0 +1,258 @@
+"""Tempo and beats from an onset strength envelope.
+
+These are librosa's algorithms, written in numpy: :func:`tempo` is
+``librosa.feature.tempo`` (autocorrelation tempogram, log-normal prior around
+120 BPM) and :func:`beat_track` is ``librosa.beat.beat_track`` (Ellis' dynamic
+programme, 2007), including its time-varying tempo mode. librosa compiles that
+dynamic programme with numba on *every* import (``cache=False``), which costs
+several seconds per process here; this version runs the same recursion a
+half-beat block at a time in numpy (every frame of a block only looks back at
+least half a beat, so a whole block can be scored at once). The tests check that
+both give the same beats.
+
+:func:`local_tempo` follows tempo changes (a song that moves from 150 to 170 BPM)
+by taking the tempogram peak window by window near the global tempo.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Tempogram window: 8.9 s, as librosa's 384 frames at hop 512.
+TEMPOGRAM_SECONDS = 8.9
+START_BPM = 120.0
+MIN_BPM = 40.0
+MAX_BPM = 240.0
+
+
+def _autocorrelation(frames: np.ndarray, max_lag: int) -> np.ndarray:
+    """Autocorrelation of each row up to ``max_lag`` (inclusive), via the FFT."""
+    n = frames.shape[-1]
+    size = 1 << int(np.ceil(np.log2(2 * n - 1)))
+    spectrum = np.fft.rfft(frames, n=size, axis=-1)
+    acf = np.fft.irfft(spectrum.real**2 + spectrum.imag**2, n=size, axis=-1)
+    return acf[..., : max_lag + 1]
+
+
+def tempogram(envelope: np.ndarray, *, sr: int, hop: int, step_seconds: float = 1.0,
+              max_seconds: float = 60.0 / MIN_BPM) -> tuple[np.ndarray, np.ndarray]:
+    """Autocorrelation tempogram of ``envelope``, one column every ``step_seconds``, lags up to
+    ``max_seconds``.
+
+    Returns
+    -------
+    tg : np.ndarray [shape=(n_lags, n_windows)]
+        Normalised autocorrelation of each Hann-windowed stretch (lag 0 is 1).
+    centres : np.ndarray [shape=(n_windows,)]
+        Frame index at the centre of each window.
+    """
+    envelope = np.asarray(envelope, dtype=np.float64)
+    fps = sr / hop
+    win = round(TEMPOGRAM_SECONDS * fps)
+    max_lag = int(np.ceil(fps * max_seconds))
+    step = max(1, round(step_seconds * fps))
+    padded = np.pad(envelope, (win // 2, win - win // 2), mode="linear_ramp", end_values=0.0)
+    centres = np.arange(0, len(envelope), step)
+    frames = np.stack([padded[c : c + win] for c in centres]) * np.hanning(win)
+    acf = _autocorrelation(frames, min(max_lag, win - 1))
+    acf /= np.maximum(acf[:, :1], 1e-10)
+    return acf.T, centres
+
+
+def _prior(bpms: np.ndarray, start_bpm: float = START_BPM, std_octaves: float = 1.0) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.exp(-0.5 * ((np.log2(bpms) - np.log2(start_bpm)) / std_octaves) ** 2)
+
+
+def _lag_bpms(n_lags: int, fps: float) -> np.ndarray:
+    lags = np.arange(n_lags, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        bpms = 60.0 * fps / lags
+    bpms[0] = np.inf
+    return bpms
+
+
+def _peak_bpm(strength: np.ndarray, bpms: np.ndarray, fps: float) -> float:
+    """The tempo at the maximum of ``strength`` (over lags), refined by a parabola through it."""
+    lag = int(np.argmax(strength))
+    if 0 < lag < len(strength) - 1 and np.all(np.isfinite(strength[lag - 1 : lag + 2])):
+        a, b, c = strength[lag - 1], strength[lag], strength[lag + 1]
+        denominator = a - 2 * b + c
+        offset = 0.5 * (a - c) / denominator if denominator < 0 else 0.0
+        return float(60.0 * fps / (lag + np.clip(offset, -0.5, 0.5)))
+    return float(bpms[lag])
+
+
+def tempo(envelope: np.ndarray, *, sr: int, hop: int, start_bpm: float = START_BPM) -> float:
+    """The song's main tempo in BPM.
+
+    librosa's estimate (the mean tempogram times a log-normal prior around
+    ``start_bpm``) with one change: a tempo's strength is the mean autocorrelation at
+    one, two and four beats, not at one beat alone. A syncopated drum pattern (drum
+    and bass's kick on 1 and the "and" of 2) correlates at 2/3 of the beat, but it
+    does not repeat every two and four of those false beats, while the real beat
+    does (half bars, bars).
+
+    Returns 0.0 for an envelope with no periodicity at all (silence).
+    """
+    if not np.any(envelope > 0):
+        return 0.0
+    fps = sr / hop
+    tg, _ = tempogram(envelope, sr=sr, hop=hop, max_seconds=4 * 60.0 / MIN_BPM)
+    acf = tg.mean(axis=1)
+    # Undo the window's own fall-off with lag, so a bar-long lag is not penalised for being long.
+    win = round(TEMPOGRAM_SECONDS * fps)
+    window_acf = _autocorrelation(np.hanning(win)[None, :], len(acf) - 1)[0]
+    acf = acf / np.maximum(window_acf / window_acf[0], 0.05)
+    grid = np.arange(len(acf))
+    # A tenth-of-a-frame lag grid: four beats at 170 BPM are 121.6 frames, not 4 x 30.
+    lags = np.arange(fps * 60.0 / MAX_BPM, min(fps * 60.0 / MIN_BPM, (len(acf) - 2) / 4), 0.1)
+    comb = sum(np.interp(k * lags, grid, acf) for k in (1, 2, 4)) / 3.0
+    bpms = 60.0 * fps / lags
+    strength = comb * _prior(bpms, start_bpm)
+    return float(bpms[int(np.argmax(strength))])
+
+
+def local_tempo(envelope: np.ndarray, *, sr: int, hop: int, bpm: float, spread: float = 0.2,
+                smooth_seconds: float = 9.0) -> np.ndarray:
+    """Tempo at every frame, following changes within ``±spread`` of ``bpm``.
+
+    Each tempogram window takes its strongest lag near the main tempo; a running
+    median over ``smooth_seconds`` keeps one odd window (a fill, a break) from
+    bending the beat grid.
+
+    Returns
+    -------
+    bpm : np.ndarray [shape=(n,)]
+    """
+    fps = sr / hop
+    tg, centres = tempogram(envelope, sr=sr, hop=hop)
+    bpms = _lag_bpms(tg.shape[0], fps)
+    near = (bpms >= bpm * (1 - spread)) & (bpms <= bpm * (1 + spread))
+    masked = np.where(near[:, None], tg, -np.inf)
+    local = np.array([_peak_bpm(masked[:, i], bpms, fps) for i in range(tg.shape[1])])
+    # Windows with nothing in them say nothing: they take the main tempo.
+    energy = np.array([envelope[max(0, c - 200) : c + 200].sum() for c in centres])
+    local[energy <= 1e-6] = bpm
+    half = max(1, round(smooth_seconds / 2 / (centres[1] - centres[0]) * fps)) if len(centres) > 1 else 0
+    if half:
+        padded = np.pad(local, half, mode="edge")
+        local = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)
+    return np.interp(np.arange(len(envelope)), centres, local)
+
+
+def _local_score(onsets: np.ndarray, frames_per_beat: np.ndarray) -> np.ndarray:
+    """The envelope smoothed by a Gaussian 1/32 beat wide (time-varying when the tempo is)."""
+    result = np.empty_like(onsets)
+    for fpb in np.unique(frames_per_beat):
+        offsets = np.arange(-fpb, fpb + 1)
+        window = np.exp(-0.5 * (offsets * 32.0 / fpb) ** 2)
+        smoothed = np.convolve(onsets, window, mode="same")
+        mask = frames_per_beat == fpb
+        result[mask] = smoothed[mask]
+    return result
+
+
+def beat_track(envelope: np.ndarray, *, sr: int, hop: int, bpm: float | np.ndarray,
+               tightness: float = 100.0, trim: bool = True) -> np.ndarray:
+    """Beat frames by dynamic programming, as ``librosa.beat.beat_track(onset_envelope=..., bpm=...)``.
+
+    Parameters
+    ----------
+    envelope : np.ndarray [shape=(n,)]
+        Onset strength.
+    bpm : float or np.ndarray [shape=(n,)]
+        The tempo, or the tempo at every frame.
+    tightness : float > 0
+        How strictly beats keep to the tempo.
+    trim : bool
+        Drop weak leading and trailing beats.
+
+    Returns
+    -------
+    beats : np.ndarray [dtype=int]
+        Frame indices of the beats.
+    """
+    onsets = np.asarray(envelope, dtype=np.float64)
+    n = len(onsets)
+    if n == 0 or not np.any(onsets > 0):
+        return np.zeros(0, dtype=int)
+    fps = sr / hop
+    bpm_frames = np.broadcast_to(np.asarray(bpm, dtype=np.float64), (n,))
+    if np.any(bpm_frames <= 0):
+        raise ValueError("bpm must be positive")
+    frames_per_beat = np.round(fps * 60.0 / bpm_frames)
+    onsets = onsets / (onsets.std(ddof=1) + np.finfo(np.float64).tiny)
+    localscore = _local_score(onsets, frames_per_beat)
+    backlink, cumscore = _dynamic_programme(localscore, frames_per_beat, tightness)
+    tail = _last_beat(cumscore)
+    beats = np.zeros(n, dtype=bool)
+    i = tail
+    while i >= 0:
+        beats[i] = True
+        i = backlink[i]
+    if trim:
+        beats = _trim(localscore, beats)
+    return np.flatnonzero(beats)
+
+
+def _dynamic_programme(localscore: np.ndarray, frames_per_beat: np.ndarray,
+                       tightness: float) -> tuple[np.ndarray, np.ndarray]:
+    n = len(localscore)
+    cumscore = np.zeros(n)
+    backlink = np.full(n, -1, dtype=np.int64)
+    # librosa's candidates for frame i, nearest first: i - round(fpb/2) down to i - 2*fpb.
+    near = np.round(frames_per_beat / 2).astype(np.int64)
+    far = (2 * frames_per_beat).astype(np.int64)
+    width = int((far - near).max()) + 1
+    block = max(1, int(near.min()))  # every frame in a block looks back past the block's start
+    steps = np.arange(width)
+    log_fpb = np.log(frames_per_beat)
+    for start in range(0, n, block):
+        rows = np.arange(start, min(n, start + block))
+        locs = rows[:, None] - near[rows][:, None] - steps[None, :]
+        valid = (locs >= 0) & (steps[None, :] <= (far - near)[rows][:, None])
+        safe = np.where(valid, locs, 0)
+        distance = np.maximum(rows[:, None] - safe, 1)
+        scores = cumscore[safe] - tightness * (np.log(distance) - log_fpb[rows][:, None]) ** 2
+        scores[~valid] = -np.inf
+        best = np.argmax(scores, axis=1)  # first maximum = nearest candidate, as librosa's strict '>'
+        best_score = scores[np.arange(len(rows)), best]
+        found = np.isfinite(best_score)
+        cumscore[rows] = localscore[rows] + np.where(found, best_score, 0.0)
+        backlink[rows] = np.where(found, safe[np.arange(len(rows)), best], -1)
+    # Frames before the first clear onset start a beat sequence rather than continue one.
+    threshold = 0.01 * localscore.max()
+    first = int(np.argmax(localscore >= threshold))
+    backlink[:first] = -1
+    return backlink, cumscore
+
+
+def _local_max(x: np.ndarray) -> np.ndarray:
+    padded = np.pad(x, 1, mode="edge")
+    return (x > padded[:-2]) & (x >= padded[2:])
+
+
+def _last_beat(cumscore: np.ndarray) -> int:
+    peaks = _local_max(cumscore)
+    if not np.any(peaks):
+        return len(cumscore) - 1
+    threshold = 0.5 * np.median(cumscore[peaks])
+    candidates = np.flatnonzero(peaks & (cumscore >= threshold))
+    return int(candidates[-1]) if len(candidates) else len(cumscore) - 1
+
+
+def _trim(localscore: np.ndarray, beats: np.ndarray) -> np.ndarray:
+    beats = beats.copy()
+    window = np.hanning(5)
+    smooth = np.convolve(localscore[beats], window)[len(window) // 2 : len(localscore) + len(window) // 2]
+    threshold = 0.5 * np.sqrt(np.mean(smooth**2)) if len(smooth) else 0.0
+    n = 0
+    while n < len(localscore) and localscore[n] <= threshold:
+        beats[n] = False
+        n += 1
+    n = len(localscore) - 1
+    while n >= 0 and localscore[n] <= threshold:
+        beats[n] = False
+        n -= 1
+    return beats

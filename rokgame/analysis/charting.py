@@ -1,0 +1,349 @@
+"""From track features to notes: what each difficulty follows, which lane, how long.
+
+A human charter does not make easy by deleting every other note of expert. Each
+:class:`Style` below says what a difficulty *follows*:
+
+- easy: the strongest beats, mostly quarter notes, 3 lanes, no chords;
+- medium: the main rhythm (beats and eighths: kick, snare, the tune), 4 lanes;
+- hard: most of the rhythm (sixteenths where there is room), 5 lanes, occasional chords;
+- expert: the rhythmic detail of drums and melody, 5 lanes, chords on strong accents.
+
+Every style has a minimum gap between notes that *widens in quiet passages* (so a
+verse is sparser than a chorus at every difficulty), a loudness gate (nothing in
+silence or fade-outs), and a same-lane gap no player has to beat.
+
+Lanes follow the music, never chance: a note that starts a pitched sound takes its
+lane from the pitch (higher is further right; the same pitch, the same lane), mapped
+around the melody's median over the surrounding bars; a drum hit takes a lane from
+where its energy is (kick left, snare centre, cymbals right), so a drum pattern
+always looks the same.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+from rokgame.analysis.features import TrackFeatures
+from rokgame.core.chart import Note
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How one difficulty charts a track."""
+
+    name: str
+    lanes: int
+    #: Minimum gap (s) between consecutive notes at full intensity, and in the quietest passages.
+    gap_loud: float
+    gap_quiet: float
+    #: Minimum time (s) between two notes in one lane (from the end of a hold).
+    same_lane_gap: float
+    #: Score lost per metrical level (beat 0 .. off-grid 4): how strongly the style prefers the beat.
+    level_penalty: float
+    #: Deepest metrical level this style follows (pitched notes may go one deeper).
+    max_level: int
+    #: Onset strength (1 = a loud onset) below which a drum hit is left out.
+    min_strength: float
+    #: Local loudness (dB below the song's loud passages) below which nothing is charted.
+    gate_db: float
+    #: Share of the notes (the strongest on-beat accents) that become two-note chords.
+    chord_share: float
+    #: Shortest sustain (s) that becomes a hold.
+    hold_min: float
+    #: Holds end before the next note in *any* lane (easier), or only in their own lane.
+    holds_end_before_any: bool
+    #: At most this many notes for each note of the next harder difficulty.
+    max_ratio: float
+
+
+STYLES: dict[str, Style] = {
+    "easy": Style("easy", lanes=3, gap_loud=0.42, gap_quiet=0.9, same_lane_gap=0.5, level_penalty=0.6,
+                  max_level=1, min_strength=0.3, gate_db=-18.0, chord_share=0.0, hold_min=0.6,
+                  holds_end_before_any=True, max_ratio=0.75),
+    "medium": Style("medium", lanes=4, gap_loud=0.22, gap_quiet=0.45, same_lane_gap=0.3, level_penalty=0.35,
+                    max_level=2, min_strength=0.18, gate_db=-21.0, chord_share=0.0, hold_min=0.45,
+                    holds_end_before_any=True, max_ratio=0.8),
+    "hard": Style("hard", lanes=5, gap_loud=0.125, gap_quiet=0.25, same_lane_gap=0.18, level_penalty=0.2,
+                  max_level=3, min_strength=0.1, gate_db=-24.0, chord_share=0.04, hold_min=0.4,
+                  holds_end_before_any=False, max_ratio=0.85),
+    "expert": Style("expert", lanes=5, gap_loud=0.07, gap_quiet=0.1, same_lane_gap=0.11, level_penalty=0.1,
+                    max_level=4, min_strength=0.0, gate_db=-30.0, chord_share=0.1, hold_min=0.4,
+                    holds_end_before_any=False, max_ratio=1.0),
+}
+#: Gap (s) left between the end of a hold and the next note it must make room for.
+HOLD_RELEASE_GAP = 0.12
+#: Beats per block over which the melody's centre (the middle lane's pitch) is measured.
+PHRASE_BEATS = 16
+
+
+def salience(features: TrackFeatures) -> np.ndarray:
+    """How much each onset matters to a player: its strength, more for the tune and the kick."""
+    onsets = features.onsets
+    low = onsets.bands[:, 0] if len(onsets) else np.zeros(0)
+    return onsets.strength + 0.5 * onsets.pitched + 0.3 * np.clip(low, 0.0, 1.0)
+
+
+def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarray:
+    """Indices (into ``features.onsets``, sorted) of the onsets ``style`` charts, chosen from ``pool``.
+
+    Candidates pass the style's metrical, strength and loudness limits; then, most
+    important first, each is kept when no kept note is closer than the style's gap
+    at that moment's intensity.
+    """
+    onsets = features.onsets
+    pool = np.asarray(pool, dtype=int)
+    if len(pool) == 0:
+        return pool
+    pitched = onsets.pitched[pool]
+    level = onsets.level[pool]
+    ok = (level <= style.max_level) | (pitched & (level <= style.max_level + 1))
+    ok &= (onsets.strength[pool] >= style.min_strength) | pitched
+    ok &= onsets.loudness[pool] >= style.gate_db
+    candidates = pool[ok]
+    if len(candidates) == 0:
+        return candidates
+    score = salience(features)[candidates] - style.level_penalty * onsets.level[candidates]
+    gaps = style.gap_quiet + (style.gap_loud - style.gap_quiet) * onsets.intensity[candidates]
+    times = onsets.times[candidates]
+    order = np.lexsort((times, -score))  # best first; ties go to the earlier note
+    kept_times: list[float] = []
+    kept: list[int] = []
+    for k in order.tolist():
+        t, gap = float(times[k]), float(gaps[k])
+        at = bisect.bisect_left(kept_times, t)
+        if at > 0 and t - kept_times[at - 1] < gap - 1e-9:
+            continue
+        if at < len(kept_times) and kept_times[at] - t < gap - 1e-9:
+            continue
+        kept_times.insert(at, t)
+        kept.insert(at, int(candidates[k]))
+    return np.asarray(kept, dtype=int)
+
+
+def cap_density(features: TrackFeatures, chosen: np.ndarray, limit: int) -> np.ndarray:
+    """Keep at most ``limit`` of ``chosen``: the least important go first."""
+    if len(chosen) <= limit:
+        return chosen
+    score = salience(features)[chosen] - 0.3 * features.onsets.level[chosen]
+    order = np.lexsort((features.onsets.times[chosen], -score))
+    return np.sort(chosen[order[: max(0, limit)]])
+
+
+def melody_lanes(features: TrackFeatures, lanes: int) -> np.ndarray:
+    """A lane for every pitched onset (NaN-pitch onsets get -1), the same at every difficulty.
+
+    Pitches map linearly around the median pitch of the surrounding bars (this block
+    of :data:`PHRASE_BEATS` beats and its neighbours), spread so the middle 80 % of
+    those pitches cover the lanes. Within a block the mapping never decreases with
+    pitch: a rising line moves right, a repeated pitch stays put.
+    """
+    onsets = features.onsets
+    result = np.full(len(onsets), -1, dtype=int)
+    pitched = np.flatnonzero(onsets.pitched)
+    if len(pitched) == 0:
+        return result
+    times = onsets.times[pitched]
+    pitch = onsets.pitch[pitched]
+    block = _phrase_blocks(features, times)
+    middle = (lanes - 1) / 2.0
+    for b in np.unique(block).tolist():
+        here = block == b
+        around = np.abs(block - b) <= 1
+        centre = float(np.median(pitch[around]))
+        low, high = np.percentile(pitch[around], [10, 90])
+        step = max(1.0, (high - low) / max(1, lanes - 1))
+        lane = np.round((pitch[here] - centre) / step + middle)
+        result[pitched[here]] = np.clip(lane, 0, lanes - 1).astype(int)
+    return result
+
+
+def _phrase_blocks(features: TrackFeatures, times: np.ndarray) -> np.ndarray:
+    beats = features.grid.beats
+    if len(beats) >= 2:
+        index = np.searchsorted(beats, times, side="right") - 1
+        return np.clip(index, 0, None) // PHRASE_BEATS
+    return (times // 8.0).astype(int)
+
+
+#: Seconds a melody note keeps anchoring the drum hits after it.
+ANCHOR_SECONDS = 2.0
+
+
+def drum_class(bands: np.ndarray) -> int:
+    """0 kick (low band), 1 snare/body (mid), 2 cymbal (high): where the hit's new energy is."""
+    low, mid, high = (float(b) for b in bands[:3])
+    if low >= mid and low >= high:
+        return 0
+    return 2 if high >= mid else 1
+
+
+def drum_lane(kind: int, anchor: int, lanes: int, alternate: bool) -> int:
+    """A drum hit's lane beside the tune's current lane: kick one to the left, snare one to the
+    right, cymbals one or two to the right (alternating like a drummer's hands), mirrored at the edges."""
+    side, distance = (-1, 1) if kind == 0 else (1, 2 if (kind == 2 and alternate) else 1)
+    lane = anchor + side * distance
+    if not 0 <= lane < lanes:
+        lane = anchor - side * distance
+    return int(np.clip(lane, 0, lanes - 1))
+
+
+def assign(features: TrackFeatures, style: Style, chosen: np.ndarray, lanes: int,
+           melody: np.ndarray) -> list[Note]:
+    """Notes (lanes, chords, holds) for the chosen onsets."""
+    onsets = features.onsets
+    if len(chosen) == 0:
+        return []
+    lanes_free = np.full(lanes, -np.inf)  # when each lane is free again
+    notes: list[Note] = []
+    score = salience(features)[chosen]
+    accents = _accents(features, chosen, score, style)
+    wanted_lanes = _wanted_lanes(features, chosen, lanes, melody)
+    previous_pitch: float | None = None
+    ends = _hold_ends(features, style, chosen)
+    for position, index in enumerate(chosen.tolist()):
+        t = float(onsets.times[index])
+        pitch = float(onsets.pitch[index])
+        wanted = int(wanted_lanes[position])
+        if melody[index] >= 0:
+            direction = 0 if previous_pitch is None else int(np.sign(round(pitch - previous_pitch)))
+        else:
+            direction = 1 if wanted < (lanes - 1) / 2 else -1
+        lane = _free_lane(lanes_free, wanted, t, style.same_lane_gap, direction)
+        length = 0.0
+        end = ends[position]
+        if end > t:
+            later = np.flatnonzero(wanted_lanes[position + 1 :] == lane)
+            if len(later):
+                end = min(end, float(onsets.times[chosen[position + 1 + later[0]]]) - HOLD_RELEASE_GAP)
+            if end - t >= 0.75 * style.hold_min:
+                length = round(end - t, 3)
+        notes.append(Note(t=round(t, 3), lane=lane, length=length))
+        lanes_free[lane] = t + length
+        if position in accents:
+            partner = _chord_partner(lanes_free, lane, lanes, t, style.same_lane_gap)
+            if partner is not None:
+                notes.append(Note(t=round(t, 3), lane=partner))
+                lanes_free[partner] = t
+        if np.isfinite(pitch):
+            previous_pitch = pitch
+    return notes
+
+
+def _wanted_lanes(features: TrackFeatures, chosen: np.ndarray, lanes: int, melody: np.ndarray) -> np.ndarray:
+    """The lane each chosen note asks for before same-lane limits move it."""
+    onsets = features.onsets
+    wanted = np.empty(len(chosen), dtype=int)
+    anchor, anchor_time = (lanes - 1) // 2, -np.inf
+    cymbals = 0
+    for position, index in enumerate(chosen.tolist()):
+        t = float(onsets.times[index])
+        if melody[index] >= 0:
+            wanted[position] = anchor = int(melody[index])
+            anchor_time = t
+            continue
+        if t - anchor_time > ANCHOR_SECONDS:
+            anchor = (lanes - 1) // 2
+        kind = drum_class(onsets.bands[index])
+        cymbals = cymbals + 1 if kind == 2 else cymbals
+        wanted[position] = drum_lane(kind, anchor, lanes, alternate=cymbals % 2 == 0)
+    return wanted
+
+
+def _free_lane(lanes_free: np.ndarray, wanted: int, t: float, gap: float, direction: int) -> int:
+    """``wanted`` if a player can hit it again by ``t``, else the nearest lane that is free
+    (first in ``direction``: the way the melody moves, or towards the middle for drums)."""
+    lanes = len(lanes_free)
+    if t - lanes_free[wanted] >= gap - 1e-9:
+        return wanted
+    first = direction if direction != 0 else (1 if wanted < (lanes - 1) / 2 else -1)
+    for distance in range(1, lanes):
+        for candidate in (wanted + first * distance, wanted - first * distance):
+            if 0 <= candidate < lanes and t - lanes_free[candidate] >= gap - 1e-9:
+                return candidate
+    # Every lane is busy (only with absurdly short gaps): the least recently used one.
+    return int(np.argmin(lanes_free))
+
+
+def _chord_partner(lanes_free: np.ndarray, lane: int, lanes: int, t: float, gap: float) -> int | None:
+    for candidate in (lane + 2, lane - 2, lane + 1, lane - 1):
+        if 0 <= candidate < lanes and t - lanes_free[candidate] >= gap - 1e-9:
+            return candidate
+    return None
+
+
+def _accents(features: TrackFeatures, chosen: np.ndarray, score: np.ndarray, style: Style) -> set[int]:
+    """Positions (in ``chosen``) of the on-beat notes strong enough to be chords."""
+    if style.chord_share <= 0 or len(chosen) < 8:
+        return set()
+    count = int(style.chord_share * len(chosen))
+    onsets = features.onsets
+    on_beat = onsets.level[chosen] == 0
+    # An accent is loud in the low band and the high band at once: kick and cymbal together.
+    both = np.minimum(onsets.bands[chosen, 0], onsets.bands[chosen, 2])
+    accent = np.where(on_beat, score + both, -np.inf)
+    order = np.argsort(-accent, kind="stable")[:count]
+    return {int(i) for i in order if np.isfinite(accent[i]) and both[i] > 0.3}
+
+
+def _hold_ends(features: TrackFeatures, style: Style, chosen: np.ndarray) -> np.ndarray:
+    """When each chosen note's hold would end (its time when it is not a hold)."""
+    onsets = features.onsets
+    times = onsets.times[chosen]
+    sustain = onsets.sustain[chosen]
+    ends = times + np.where(sustain >= style.hold_min, sustain, 0.0)
+    if style.holds_end_before_any and len(chosen) > 1:
+        following = np.append(times[1:], np.inf)
+        ends = np.where(ends > times, np.minimum(ends, following - HOLD_RELEASE_GAP), ends)
+    return ends
+
+
+def fix_overlaps(notes: list[Note], gap: float = HOLD_RELEASE_GAP, min_hold: float = 0.2) -> list[Note]:
+    """Shorten holds so each ends ``gap`` before the next note in its lane (or drop the hold)."""
+    ordered = sorted(notes)
+    next_in_lane: dict[int, float] = {}
+    fixed: list[Note] = []
+    for note in reversed(ordered):
+        length = note.length
+        limit = next_in_lane.get(note.lane, np.inf)
+        if length > 0 and note.t + length > limit - gap:
+            length = round(limit - gap - note.t, 3)
+            if length < min_hold:
+                length = 0.0
+        fixed.append(Note(t=note.t, lane=note.lane, length=max(0.0, length)))
+        next_in_lane[note.lane] = note.t
+    return sorted(fixed)
+
+
+def chart_notes(features: TrackFeatures, *, lanes: int = 5) -> dict[str, list[Note]]:
+    """Notes for every difficulty, easiest first; density grows strictly from easy to expert
+    whenever the track has more than a handful of onsets."""
+    onsets = features.onsets
+    chosen: dict[str, np.ndarray] = {}
+    pool = np.arange(len(onsets))
+    for name in ("expert", "hard", "medium", "easy"):
+        style = STYLES[name]
+        picked = select(features, style, pool)
+        if name != "expert":
+            harder = chosen[_harder(name)]
+            limit = int(np.floor(style.max_ratio * len(harder)))
+            if len(harder) >= 2:
+                limit = min(limit, len(harder) - 1)
+            picked = cap_density(features, picked, limit)
+        chosen[name] = picked
+        pool = picked
+    result: dict[str, list[Note]] = {}
+    for name in ("easy", "medium", "hard", "expert"):
+        style = STYLES[name]
+        n_lanes = min(style.lanes, lanes) if name in ("easy", "medium") else lanes
+        melody = melody_lanes(features, n_lanes)
+        notes = assign(features, style, chosen[name], n_lanes, melody)
+        result[name] = fix_overlaps(notes)
+    return result
+
+
+def _harder(name: str) -> str:
+    order = ("easy", "medium", "hard", "expert")
+    return order[order.index(name) + 1]

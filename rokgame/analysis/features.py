@@ -1,0 +1,266 @@
+"""From a signal to everything a chart is made of: onsets, their sound, the beat grid, intensity.
+
+:func:`analyze` is the whole analysis, arrays in and a :class:`TrackFeatures` out. It
+keeps one full-length array per quantity (the signal, the mel spectrogram, a few
+envelopes) and never a full-length complex STFT, so memory grows with the
+length of the track by about 1.3x the decoded signal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from rokgame.analysis import beats as beat_tracking
+from rokgame.analysis.grid import Grid, align_beats, build_grid, snap
+from rokgame.analysis.onsets import band_groups, onset_detect, onset_strength, refine_onsets
+from rokgame.analysis.pitch import midi_to_hz, onset_pitches
+from rokgame.analysis.spectral import FMIN, HOP, N_FFT, N_MELS, mel_frequencies, mel_power, power_to_db
+
+#: An onset whose harmonics grow this much starts a pitched note (a drum over a held note: ~1).
+PITCHED_RISE = 2.0
+#: An onset whose harmonics grow this much re-strikes the pitch already sounding.
+RESTRIKE_RISE = 1.3
+#: A pitched note is sustained while its band stays within this of its attack level (dB).
+SUSTAIN_DROP_DB = 15.0
+#: Longest hold a chart writes, in seconds.
+MAX_SUSTAIN = 4.0
+#: Seconds of music over which intensity is judged (a few bars).
+INTENSITY_SECONDS = 4.0
+#: Loudness (dB below the song's loud passages) that counts as silence for the intensity scale.
+INTENSITY_RANGE_DB = 24.0
+
+Progress = Callable[[float, str], None]
+#: A cancel flag: an Event, or any callable that says whether to stop.
+Cancel = threading.Event | Callable[[], bool] | None
+
+
+def is_cancelled(cancel: Cancel) -> bool:
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    return bool(cancel())
+
+
+def check_cancel(cancel: Cancel) -> None:
+    """Raise :class:`~rokgame.errors.Cancelled` when ``cancel`` says so."""
+    if is_cancelled(cancel):
+        from rokgame.errors import Cancelled
+
+        raise Cancelled("chart generation was cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class Onsets:
+    """Every onset of a track, one entry per array (sorted by time).
+
+    ``bands`` holds the low/mid/high onset strength (each band scaled so its loud
+    onsets are ~1); ``level`` the metrical level of the nearest grid point (0 beat,
+    1 eighth, 2 sixteenth/triplet, 3 thirty-second, 4 off the grid); ``pitch`` the
+    MIDI pitch of the note an onset starts (NaN for drum hits); ``sustain`` how long
+    that note rings (0 for drum hits); ``loudness`` the local level in dB relative to
+    the song's loud passages (0 = as loud as it gets).
+    """
+
+    times: np.ndarray
+    strength: np.ndarray
+    bands: np.ndarray
+    level: np.ndarray
+    pitch: np.ndarray
+    sustain: np.ndarray
+    intensity: np.ndarray
+    loudness: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    @property
+    def pitched(self) -> np.ndarray:
+        return np.isfinite(self.pitch)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackFeatures:
+    """What the chart generator knows about a track."""
+
+    duration: float
+    bpm: float
+    grid: Grid
+    onsets: Onsets
+    #: Mean intensity (0..1) over the track, and the share of it that is (near) silent.
+    energy: float
+    silent_fraction: float
+
+
+class _Stages:
+    """Progress reporting and cancellation between the stages of an analysis."""
+
+    def __init__(self, progress: Progress | None, cancel: Cancel, start: float, end: float) -> None:
+        self.progress, self.cancel, self.start, self.end = progress, cancel, start, end
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        check_cancel(self.cancel)
+        if self.progress is not None:
+            self.progress(self.start + (self.end - self.start) * fraction, stage)
+
+
+def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel: Cancel = None,
+            progress_span: tuple[float, float] = (0.0, 1.0)) -> TrackFeatures:
+    """Analyse a mono signal for charting.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,), dtype=float32]
+        The signal (:func:`~rokgame.analysis.decode.load_audio`).
+    sr : int
+        Its sampling rate.
+    progress : callable, optional
+        ``progress(fraction, stage)``, called between stages.
+    cancel : threading.Event or callable, optional
+        Checked between stages; when set (or true), :class:`~rokgame.errors.Cancelled` is raised.
+    progress_span : (float, float)
+        The part of the caller's progress bar this analysis fills.
+
+    Returns
+    -------
+    features : TrackFeatures
+    """
+    stage = _Stages(progress, cancel, *progress_span)
+    duration = len(y) / sr
+    stage(0.0, "spectrum")
+    S = _mel_power_threaded(y, sr=sr)
+    stage(0.35, "onsets")
+    total_power = S.sum(axis=0)
+    S_db = power_to_db(S)
+    del S
+    envelope, flux = onset_strength(S_db)
+    freqs = mel_frequencies(N_MELS, fmin=FMIN, fmax=sr / 2)
+    groups = band_groups(freqs)
+    band_env = np.stack([flux[g].mean(axis=0) for g in groups])
+    band_scale = np.percentile(band_env, 99, axis=1, keepdims=True)
+    band_env /= np.where(band_scale > 0, band_scale, 1.0)
+    del flux
+    frames = onset_detect(envelope, sr=sr, hop=HOP)
+    loudness_db, intensity_curve = _intensity(total_power, sr=sr)
+    # Nothing in silence: an onset must be audible against the song's loud passages.
+    audible = loudness_db[frames] > -INTENSITY_RANGE_DB - 12.0
+    frames = frames[audible]
+    rough = frames * HOP / sr
+    stage(0.5, "timing")
+    times = refine_onsets(y, rough, sr=sr)
+    stage(0.6, "beats")
+    beat_envelope = band_env.mean(axis=0)
+    bpm = beat_tracking.tempo(beat_envelope, sr=sr, hop=HOP) if len(frames) >= 8 else 0.0
+    if bpm > 0:
+        local = beat_tracking.local_tempo(beat_envelope, sr=sr, hop=HOP, bpm=bpm)
+        beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local)
+        beat_times = align_beats(beat_frames * HOP / sr, times)
+    else:
+        beat_times = np.zeros(0)
+    grid = build_grid(beat_times, times)
+    if len(beat_times) > 1:
+        bpm = 60.0 / grid.period
+    times, levels = snap(times, grid, tolerance=0.005)
+    order = np.argsort(times, kind="stable")
+    times, levels, frames = times[order], levels[order], frames[order]
+    stage(0.75, "pitch")
+    raw_pitch, _clarity, rise, _before = onset_pitches(y, times, sr=sr)
+    pitch = np.where(rise >= PITCHED_RISE, raw_pitch, np.nan)
+    # A note also ends where the same pitch is struck again (its harmonics grow, if less
+    # than a new note's): a repeated note is two short notes, not one long one.
+    restrike = rise >= RESTRIKE_RISE
+    sustain = _sustain(S_db, times, pitch, raw_pitch, restrike, freqs, sr=sr)
+    stage(0.95, "features")
+    onsets = Onsets(
+        times=times,
+        strength=envelope[frames].astype(np.float64),
+        bands=band_env[:, frames].T.astype(np.float64),
+        level=levels,
+        pitch=pitch,
+        sustain=sustain,
+        intensity=intensity_curve[frames],
+        loudness=loudness_db[frames],
+    )
+    silent = float(np.mean(loudness_db < -INTENSITY_RANGE_DB - 12.0)) if len(loudness_db) else 1.0
+    return TrackFeatures(duration=duration, bpm=float(bpm), grid=grid, onsets=onsets,
+                         energy=float(np.mean(intensity_curve)) if len(intensity_curve) else 0.0,
+                         silent_fraction=silent)
+
+
+def _mel_power_threaded(y: np.ndarray, *, sr: int, parts: int = 2) -> np.ndarray:
+    """:func:`mel_power` in ``parts`` threads (numpy's FFT releases the GIL)."""
+    n_frames = 1 + len(y) // HOP
+    if n_frames < 4096 or parts < 2:
+        return mel_power(y, sr=sr)
+    # Split on frame boundaries; each part copies out the samples its frames' windows cover.
+    cuts = [n_frames * i // parts for i in range(parts + 1)]
+    pad = N_FFT // 2
+
+    def part(i: int) -> np.ndarray:
+        first, last = cuts[i], cuts[i + 1]
+        lo = first * HOP - pad  # where frame `first` starts, in signal samples
+        hi = (last - 1) * HOP - pad + N_FFT
+        chunk = np.zeros(hi - lo, dtype=np.float32)
+        src_lo, src_hi = max(0, lo), min(len(y), hi)
+        if src_hi > src_lo:
+            chunk[src_lo - lo : src_hi - lo] = y[src_lo:src_hi]
+        return mel_power(chunk, sr=sr, center=False)
+
+    with ThreadPoolExecutor(parts) as pool:
+        blocks = list(pool.map(part, range(parts)))
+    return np.concatenate(blocks, axis=1)
+
+
+def _intensity(total_power: np.ndarray, *, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """Local loudness (dB re the song's loud passages) and intensity (0 quiet .. 1 loud) per frame."""
+    n = len(total_power)
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    width = max(1, int(INTENSITY_SECONDS * sr / HOP))
+    kernel = np.hanning(width + 2)[1:-1]
+    kernel /= kernel.sum()
+    smooth = np.convolve(total_power.astype(np.float64), kernel, mode="same")
+    db = 10.0 * np.log10(np.maximum(smooth, 1e-12))
+    reference = float(np.percentile(db, 95))
+    loudness = db - reference
+    intensity = np.clip(1.0 + loudness / INTENSITY_RANGE_DB, 0.0, 1.0)
+    return loudness, intensity
+
+
+def _sustain(S_db: np.ndarray, times: np.ndarray, pitch: np.ndarray, raw_pitch: np.ndarray, restrike: np.ndarray,
+             freqs: np.ndarray, *, sr: int) -> np.ndarray:
+    """How long each pitched note keeps sounding: until its fundamental's (or octave's) mel band
+    falls :data:`SUSTAIN_DROP_DB` below its attack, the next pitched note starts, or the same
+    pitch is struck again."""
+    sustain = np.zeros(len(times))
+    pitched = np.flatnonzero(np.isfinite(pitch))
+    if len(pitched) == 0:
+        return sustain
+    n_frames = S_db.shape[1]
+    fps = sr / HOP
+    next_start = np.append(times[pitched[1:]], np.inf)
+    for i, end_time in zip(pitched.tolist(), next_start.tolist(), strict=True):
+        again = np.flatnonzero(restrike[i + 1 :] & (np.abs(raw_pitch[i + 1 :] - pitch[i]) < 0.6))
+        if len(again):
+            end_time = min(end_time, float(times[i + 1 + again[0]]))
+        f0 = float(midi_to_hz(pitch[i]))
+        bands = [int(np.argmin(np.abs(freqs - f0))), int(np.argmin(np.abs(freqs - 2 * f0)))]
+        k = round(times[i] * fps)
+        stop = min(n_frames, k + int(MAX_SUSTAIN * fps) + 3, int(np.ceil(min(end_time, times[i] + MAX_SUSTAIN) * fps)))
+        if stop <= k + 5:
+            sustain[i] = max(0.0, min(end_time, stop / fps) - times[i])
+            continue
+        level = S_db[bands, k:stop].max(axis=0)
+        # A running maximum over ~60 ms bridges the dips a kick's side-chain pumps into a held note.
+        padded = np.pad(level, 2, mode="edge")
+        level = np.lib.stride_tricks.sliding_window_view(padded, 5).max(axis=1)
+        attack = level[1:5].max()
+        below = np.flatnonzero(level[5:] < attack - SUSTAIN_DROP_DB)
+        end_frame = k + 5 + int(below[0]) if len(below) else stop
+        sustain[i] = max(0.0, min(end_frame / fps, end_time) - times[i])
+    return sustain
