@@ -12,6 +12,7 @@ prove it).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -61,12 +62,15 @@ def run_headless(
     show_results: bool = False,
     on_frame: Callable[[Any, float], None] | None = None,
     poll_at_frames: bool = False,
+    poll_every: float | None = None,
 ) -> HeadlessResult:
     """Play ``events`` (song-time input) through the real game loop and return the report.
 
     ``poll_at_frames`` posts each frame's input together and lets the frame pull it, so
     it is stamped at the frame's time: what a real player gets when input arrives
-    between two polls (bench/judge_error.py measures that cost).
+    between two polls (bench/judge_error.py measures that cost). ``poll_every`` stamps
+    each input at the next multiple of that interval instead: the windowed game's loop,
+    which keeps polling every 0.5 ms while it waits for the next frame.
     """
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -97,7 +101,10 @@ def run_headless(
             while index < len(pending) and pending[index].t <= target:
                 event = pending[index]
                 index += 1
-                if not poll_at_frames:
+                if poll_every:
+                    polled = math.ceil(event.t / poll_every - 1e-9) * poll_every
+                    clock.set(max(clock.time(), min(polled, target)))
+                elif not poll_at_frames:
                     clock.set(max(clock.time(), event.t))
                 kind = pygame.KEYDOWN if event.down else pygame.KEYUP
                 pygame.event.post(pygame.event.Event(kind, key=keys[event.lane], mod=0, scancode=0,
