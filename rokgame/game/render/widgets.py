@@ -97,6 +97,23 @@ def draw_hints(app: App, surface: pygame.Surface, hints: Sequence[tuple[str, str
         x += label_img.get_width() + int(26 * s)
 
 
+def wrap_text(app: App, text: str, role: str, px: float, width: int) -> list[str]:
+    """Split ``text`` into lines no wider than ``width`` (a word longer than that keeps its own line)."""
+    font = app.fonts.get(role, int(px))
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if font.size(trial)[0] <= width or not line:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
 def draw_notice(app: App, surface: pygame.Surface, text: str, index: int) -> None:
     w, h = surface.get_size()
     s = theme.ui_scale((w, h))

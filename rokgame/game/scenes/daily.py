@@ -78,8 +78,10 @@ class DailyScene(Scene):
             ty = r.bottom
         ty += int(20 * s)
         for line in view.lines:
-            r = widgets.blit_text(app, surface, line, "body", 19 * s, theme.TEXT_DIM, (x, ty), max_width=inner)
-            ty = r.bottom + int(8 * s)
+            for row in widgets.wrap_text(app, line, "body", 19 * s, inner):
+                r = widgets.blit_text(app, surface, row, "body", 19 * s, theme.TEXT_DIM, (x, ty), max_width=inner)
+                ty = r.bottom + int(4 * s)
+            ty += int(4 * s)
         ready = "plays now" if view.chart_path is not None else "downloads and charts it first"
         widgets.blit_text(app, surface, f"Suggested difficulty: {view.difficulty.title()} · Enter {ready}",
                           "semibold", 18 * s, theme.ACCENT_2, (x, box.bottom - pad), anchor="bottomleft",

@@ -108,7 +108,7 @@ class LoadingScene(Scene):
             return
         if self.error is not None:
             y = box.y + pad + int(56 * s)
-            for line in _wrap(app, self.error, 19 * s, box.width - 2 * pad)[:5]:
+            for line in widgets.wrap_text(app, self.error, "semibold", 19 * s, box.width - 2 * pad)[:5]:
                 r = widgets.blit_text(app, surface, line, "semibold", 19 * s, theme.BAD, (box.x + pad, y))
                 y = r.bottom + int(4 * s)
             widgets.draw_hints(app, surface, [("Enter / Esc / A / B", "Back")])
@@ -149,19 +149,3 @@ def _result_detail(result: Any) -> str | None:
     if isinstance(duration, (int, float)):
         parts.append(theme.format_time(duration))
     return " · ".join(parts) or None
-
-
-def _wrap(app: Any, text: str, px: float, width: int) -> list[str]:
-    font = app.fonts.get("semibold", int(px))
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if font.size(trial)[0] <= width or not line:
-            line = trial
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines

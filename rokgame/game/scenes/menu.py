@@ -111,10 +111,11 @@ class MainMenuScene(Scene):
                                   max_width=inner_w)
             y = r.bottom
         y += int(10 * s)
-        for line in d.lines[:6]:
+        rows = [row for line in d.lines[:6] for row in widgets.wrap_text(app, line, "body", 16 * s, inner_w)]
+        for row in rows:
             if y > box.bottom - pad - int(18 * s):
                 break
-            r = widgets.blit_text(app, surface, line, "body", 16 * s, theme.TEXT_DIM, (box.x + pad, y),
+            r = widgets.blit_text(app, surface, row, "body", 16 * s, theme.TEXT_DIM, (box.x + pad, y),
                                   max_width=inner_w)
             y = r.bottom + int(4 * s)
 
