@@ -133,3 +133,66 @@ def test_importing_the_game_does_not_import_analysis_or_fetching():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PATH": ""})
     assert out.stdout.strip() == ""
+
+
+class FakeAudio:
+    """Records what the song player asks of the mixer."""
+
+    senses_drift = False
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, float]] = []
+
+    def load(self, path) -> bool:
+        return True
+
+    def play(self, file_time: float) -> None:
+        self.calls.append(("play", file_time))
+
+    def stop(self) -> None:
+        self.calls.append(("stop", 0.0))
+
+    def pause(self) -> None:
+        self.calls.append(("pause", 0.0))
+
+    def unpause(self) -> None:
+        self.calls.append(("unpause", 0.0))
+
+
+def test_the_song_starts_when_the_lead_in_ends_at_the_clock_position():
+    from rokgame.game.audio import SongPlayer
+
+    timer = FakeTimer()
+    audio = FakeAudio()
+    player = SongPlayer(audio, AudioClock(audio_offset=0.020, timer=timer), "song.ogg")  # type: ignore[arg-type]
+    player.start(-2.0)
+    for _ in range(5):
+        timer.now += 0.5
+        player.update()
+    plays = [c for c in audio.calls if c[0] == "play"]
+    assert len(plays) == 1  # once, when the file time crossed 0, at the file time it had reached
+    assert plays[0][1] == pytest.approx(0.020)  # -2.0 + 2.0 s, plus the 20 ms audio offset
+    player.pause()
+    player.resume()
+    assert [c[0] for c in audio.calls[-2:]] == ["pause", "unpause"]
+
+
+def test_gameplay_leads_in_at_least_two_seconds_before_the_first_note(make_chart):
+    from rokgame.core.clock import ManualClock
+    from rokgame.game.app import App
+    from rokgame.game.audio import ManualPlayer
+    from rokgame.game.scenes.flow import make_gameplay
+    from rokgame.settings import Settings
+
+    app = App(Settings(), headless=True, size=(640, 360))
+    try:
+        early = make_gameplay(app, make_chart(notes=[(0.5, 0, 0.0), (1.0, 1, 0.0)]), None, "expert",
+                              player=ManualPlayer(ManualClock()), record=False)
+        late = make_gameplay(app, make_chart(notes=[(9.0, 0, 0.0)]), None, "expert",
+                             player=ManualPlayer(ManualClock()), record=False)
+        assert early.notes[0].t - early.start_time >= 2.0 and early.start_time < 0
+        assert late.start_time == 0.0  # the song's own intro is lead-in enough
+        app.push(early)
+        assert early.input_time() == pytest.approx(-1.5)
+    finally:
+        app.shutdown()
