@@ -104,33 +104,46 @@ def tempo(envelope: np.ndarray, *, sr: int, hop: int, start_bpm: float = START_B
     win = round(TEMPOGRAM_SECONDS * fps)
     window_acf = _autocorrelation(np.hanning(win)[None, :], len(acf) - 1)[0]
     acf = acf / np.maximum(window_acf / window_acf[0], 0.05)
-    grid = np.arange(len(acf))
     # A tenth-of-a-frame lag grid: four beats at 170 BPM are 121.6 frames, not 4 x 30.
     lags = np.arange(fps * 60.0 / MAX_BPM, min(fps * 60.0 / MIN_BPM, (len(acf) - 2) / 4), 0.1)
-    comb = sum(np.interp(k * lags, grid, acf) for k in (1, 2, 4)) / 3.0
+    comb = _comb_strength(acf, lags)
     bpms = 60.0 * fps / lags
     strength = comb * _prior(bpms, start_bpm)
     return float(bpms[int(np.argmax(strength))])
 
 
-def local_tempo(envelope: np.ndarray, *, sr: int, hop: int, bpm: float, spread: float = 0.2,
-                smooth_seconds: float = 9.0) -> np.ndarray:
-    """Tempo at every frame, following changes within ``±spread`` of ``bpm``.
+def _comb_strength(acf: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    """Mean autocorrelation at one, two and four beats for every lag (rows of ``acf`` are lags)."""
+    grid = np.arange(acf.shape[0])
+    if acf.ndim == 1:
+        return sum(np.interp(k * lags, grid, acf) for k in (1, 2, 4)) / 3.0
+    return np.stack([_comb_strength(acf[:, i], lags) for i in range(acf.shape[1])], axis=1)
 
-    Each tempogram window takes its strongest lag near the main tempo; a running
-    median over ``smooth_seconds`` keeps one odd window (a fill, a break) from
-    bending the beat grid.
+
+def local_tempo(envelope: np.ndarray, *, sr: int, hop: int, bpm: float, spread: float = 0.3,
+                std_octaves: float = 0.25, smooth_seconds: float = 9.0) -> np.ndarray:
+    """Tempo at every frame, following changes of up to ``±spread`` from ``bpm``.
+
+    Each tempogram window takes the tempo with the strongest autocorrelation at one,
+    two and four beats (as :func:`tempo`), weighed by closeness to the main tempo (a
+    log-normal of ``std_octaves``); a running median over ``smooth_seconds`` keeps one
+    odd window (a fill, a break) from bending the beat grid.
 
     Returns
     -------
     bpm : np.ndarray [shape=(n,)]
     """
     fps = sr / hop
-    tg, centres = tempogram(envelope, sr=sr, hop=hop)
-    bpms = _lag_bpms(tg.shape[0], fps)
-    near = (bpms >= bpm * (1 - spread)) & (bpms <= bpm * (1 + spread))
-    masked = np.where(near[:, None], tg, -np.inf)
-    local = np.array([_peak_bpm(masked[:, i], bpms, fps) for i in range(tg.shape[1])])
+    tg, centres = tempogram(envelope, sr=sr, hop=hop, max_seconds=4 * 60.0 / (bpm * (1 - spread)))
+    win = round(TEMPOGRAM_SECONDS * fps)
+    window_acf = _autocorrelation(np.hanning(win)[None, :], tg.shape[0] - 1)[0]
+    tg = tg / np.maximum(window_acf / window_acf[0], 0.05)[:, None]
+    lags = np.arange(fps * 60.0 / (bpm * (1 + spread)), min(fps * 60.0 / (bpm * (1 - spread)),
+                                                              (tg.shape[0] - 2) / 4), 0.1)
+    bpms = 60.0 * fps / lags
+    weight = _prior(bpms, bpm, std_octaves)
+    strength = _comb_strength(tg, lags) * weight[:, None]
+    local = bpms[np.argmax(strength, axis=0)]
     # Windows with nothing in them say nothing: they take the main tempo.
     energy = np.array([envelope[max(0, c - 200) : c + 200].sum() for c in centres])
     local[energy <= 1e-6] = bpm

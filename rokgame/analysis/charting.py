@@ -77,6 +77,8 @@ STYLES: dict[str, Style] = {
 HOLD_RELEASE_GAP = 0.12
 #: Beats per block over which the melody's centre (the middle lane's pitch) is measured.
 PHRASE_BEATS = 16
+#: A lane is at least a whole tone wide: a small step in the tune is a small step on the highway.
+MIN_SEMITONES_PER_LANE = 2.0
 
 
 def salience(features: TrackFeatures) -> np.ndarray:
@@ -154,7 +156,7 @@ def melody_lanes(features: TrackFeatures, lanes: int) -> np.ndarray:
         around = np.abs(block - b) <= 1
         centre = float(np.median(pitch[around]))
         low, high = np.percentile(pitch[around], [10, 90])
-        step = max(1.0, (high - low) / max(1, lanes - 1))
+        step = max(MIN_SEMITONES_PER_LANE, (high - low) / max(1, lanes - 1))
         lane = np.round((pitch[here] - centre) / step + middle)
         result[pitched[here]] = np.clip(lane, 0, lanes - 1).astype(int)
     return result

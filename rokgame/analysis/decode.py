@@ -195,11 +195,11 @@ def _read_ffmpeg(path: Path, sr: int) -> np.ndarray:
 
 
 def _ffmpeg_reason(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip().splitlines()
-    last = text[-1] if text else "ffmpeg failed"
-    if "matches no streams" in last or "does not contain any stream" in last:
+    text = stderr.decode("utf-8", "replace")
+    if "matches no streams" in text or "does not contain any stream" in text or "Output file does not contain" in text:
         return "it has no audio track"
-    if "Invalid data found" in last:
+    if "Invalid data found" in text or "could not find codec" in text.lower():
         return "the data is not audio, or the file is damaged"
+    lines = text.strip().splitlines()
     # ffmpeg prefixes messages with the file name; the player already knows that.
-    return last.split(": ", 1)[-1][:160]
+    return lines[-1].split(": ", 1)[-1][:160] if lines else "ffmpeg could not decode it"

@@ -17,16 +17,32 @@ import numpy as np
 
 from rokgame.analysis import beats as beat_tracking
 from rokgame.analysis.grid import Grid, align_beats, build_grid, snap
-from rokgame.analysis.onsets import band_groups, onset_detect, onset_strength, refine_onsets
+from rokgame.analysis.onsets import (
+    band_envelopes,
+    band_groups,
+    merge_onsets,
+    onset_detect,
+    onset_strength,
+    refine_onsets,
+)
 from rokgame.analysis.pitch import midi_to_hz, onset_pitches
 from rokgame.analysis.spectral import FMIN, HOP, N_FFT, N_MELS, mel_frequencies, mel_power, power_to_db
 
+#: Peak-picking thresholds: the all-band onset envelope, and the cymbal band's own envelope.
+ONSET_DELTA = 0.1
+CYMBAL_DELTA = 0.15
 #: An onset whose harmonics grow this much starts a pitched note (a drum over a held note: ~1).
-PITCHED_RISE = 2.0
+PITCHED_RISE = 2.5
+#: Peak-picking thresholds: the all-band onset envelope, and the cymbal band's own envelope.
+ONSET_DELTA = 0.1
+CYMBAL_DELTA = 0.15
 #: An onset whose harmonics grow this much re-strikes the pitch already sounding.
-RESTRIKE_RISE = 1.3
+RESTRIKE_RISE = 1.5
 #: A pitched note is sustained while its band stays within this of its attack level (dB).
 SUSTAIN_DROP_DB = 15.0
+#: Beats keep to the (local) tempo this strictly: librosa's 100 lets a syncopated kick pull
+#: the grid off the beat; the tempo itself already follows changes window by window.
+BEAT_TIGHTNESS = 1000.0
 #: Longest hold a chart writes, in seconds.
 MAX_SUSTAIN = 4.0
 #: Seconds of music over which intensity is judged (a few bars).
@@ -141,11 +157,13 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
     envelope, flux = onset_strength(S_db)
     freqs = mel_frequencies(N_MELS, fmin=FMIN, fmax=sr / 2)
     groups = band_groups(freqs)
-    band_env = np.stack([flux[g].mean(axis=0) for g in groups])
-    band_scale = np.percentile(band_env, 99, axis=1, keepdims=True)
-    band_env /= np.where(band_scale > 0, band_scale, 1.0)
+    band_env = band_envelopes(flux, groups)
     del flux
-    frames = onset_detect(envelope, sr=sr, hop=HOP)
+    # Cymbals get a second look on their own: a 16th-note hi-hat under a full mix barely moves the
+    # all-band envelope, yet it is the rhythm a drummer plays and a player hears.
+    frames = merge_onsets(onset_detect(envelope, sr=sr, hop=HOP, delta=ONSET_DELTA),
+                          onset_detect(band_env[2], sr=sr, hop=HOP, delta=CYMBAL_DELTA),
+                          tolerance=round(0.035 * sr / HOP))
     loudness_db, intensity_curve = _intensity(total_power, sr=sr)
     # Nothing in silence: an onset must be audible against the song's loud passages.
     audible = loudness_db[frames] > -INTENSITY_RANGE_DB - 12.0
@@ -158,13 +176,14 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
     bpm = beat_tracking.tempo(beat_envelope, sr=sr, hop=HOP) if len(frames) >= 8 else 0.0
     if bpm > 0:
         local = beat_tracking.local_tempo(beat_envelope, sr=sr, hop=HOP, bpm=bpm)
-        beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local)
+        beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local, tightness=BEAT_TIGHTNESS)
         beat_times = align_beats(beat_frames * HOP / sr, times)
     else:
         beat_times = np.zeros(0)
     grid = build_grid(beat_times, times)
     if len(beat_times) > 1:
-        bpm = 60.0 / grid.period
+        # The tempo most of the song is played at (a tempo change moves it, a fill does not).
+        bpm = float(np.median(local))
     times, levels = snap(times, grid, tolerance=0.005)
     order = np.argsort(times, kind="stable")
     times, levels, frames = times[order], levels[order], frames[order]

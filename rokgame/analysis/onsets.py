@@ -78,6 +78,21 @@ def band_groups(mel_freqs: np.ndarray, edges: tuple[float, ...] = BAND_EDGES) ->
     return [(mel_freqs >= lo) & (mel_freqs < hi) for lo, hi in itertools.pairwise(bounds)]
 
 
+def band_envelopes(flux: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """The onset strength of each band group, each scaled so its 99th percentile is 1.
+
+    Scaled apart, a kick (three low bands) counts as much as a hi-hat (twenty high ones):
+    their mean is the envelope the beat tracker follows.
+
+    Returns
+    -------
+    envelopes : np.ndarray [shape=(len(groups), n)]
+    """
+    envelopes = np.stack([flux[g].mean(axis=0) if np.any(g) else np.zeros(flux.shape[1]) for g in groups])
+    scale = np.percentile(envelopes, 99, axis=1, keepdims=True)
+    return envelopes / np.where(scale > 0, scale, 1.0)
+
+
 def peak_pick(x: np.ndarray, *, pre_max: int, post_max: int, pre_avg: int, post_avg: int, delta: float,
               wait: int) -> np.ndarray:
     """Peaks of ``x``, as ``librosa.util.peak_pick``.
@@ -111,7 +126,7 @@ def peak_pick(x: np.ndarray, *, pre_max: int, post_max: int, pre_avg: int, post_
     return np.asarray(keep, dtype=int)
 
 
-def onset_detect(envelope: np.ndarray, *, sr: int, hop: int, delta: float = 0.12) -> np.ndarray:
+def onset_detect(envelope: np.ndarray, *, sr: int, hop: int, delta: float = 0.1) -> np.ndarray:
     """Onset frames of an onset strength envelope (librosa's ``onset_detect`` windows).
 
     Parameters
@@ -126,6 +141,17 @@ def onset_detect(envelope: np.ndarray, *, sr: int, hop: int, delta: float = 0.12
     fps = sr / hop
     return peak_pick(envelope, pre_max=int(0.03 * fps) + 1, post_max=1, pre_avg=int(0.1 * fps),
                      post_avg=int(0.1 * fps), delta=delta, wait=int(0.03 * fps))
+
+
+def merge_onsets(*frames: np.ndarray, tolerance: int) -> np.ndarray:
+    """The union of several onset lists (frame indices); onsets within ``tolerance`` frames of an
+    earlier one are the same sound and dropped."""
+    merged = np.unique(np.concatenate([np.asarray(f, dtype=int) for f in frames])) if frames else np.zeros(0, int)
+    keep: list[int] = []
+    for frame in merged.tolist():
+        if not keep or frame - keep[-1] > tolerance:
+            keep.append(frame)
+    return np.asarray(keep, dtype=int)
 
 
 def refine_onsets(y: np.ndarray, times: np.ndarray, *, sr: int, search_before: float = 0.010,

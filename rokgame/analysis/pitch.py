@@ -24,8 +24,8 @@ def midi_to_hz(midi: np.ndarray | float) -> np.ndarray:
     return 440.0 * 2.0 ** ((np.asarray(midi, dtype=np.float64) - 69.0) / 12.0)
 
 
-def _spectra(y: np.ndarray, starts: np.ndarray, n: int, *, whiten_bins: int = 31) -> np.ndarray:
-    """Whitened magnitude spectra of ``n``-sample Hann windows starting at ``starts``.
+def _spectra(y: np.ndarray, starts: np.ndarray, n: int, *, whiten_bins: int = 31) -> tuple[np.ndarray, np.ndarray]:
+    """Magnitude spectra of ``n``-sample Hann windows starting at ``starts``, plain and whitened.
 
     Each bin is divided by the mean of the ``whiten_bins`` around it (~330 Hz at 22050 Hz
     and 2048 points): partials stand out as peaks whatever the overall spectral tilt, so
@@ -40,11 +40,24 @@ def _spectra(y: np.ndarray, starts: np.ndarray, n: int, *, whiten_bins: int = 31
     half = whiten_bins // 2
     cumulative = np.cumsum(np.pad(magnitude, ((0, 0), (half + 1, half)), mode="edge"), axis=1)
     local_mean = (cumulative[:, whiten_bins:] - cumulative[:, :-whiten_bins]) / whiten_bins
-    return magnitude / (local_mean + 1e-6)
+    return magnitude, magnitude / (local_mean + 1e-6)
 
 
-def _harmonic_salience(spectra: np.ndarray, *, sr: int, n: int, midi: np.ndarray) -> np.ndarray:
-    """Weighted sum of each candidate's harmonics (peak of the two nearest bins) per spectrum."""
+def _harmonic_salience(spectra: np.ndarray, *, sr: int, n: int, midi: np.ndarray, pick: bool = False) -> np.ndarray:
+    """Weighted sum of each candidate's harmonics (peak of the two nearest bins) per spectrum.
+
+    With ``pick``, ``midi`` has one candidate per spectrum (shape ``(k, 1)``) and the result
+    is that candidate's salience in its own spectrum (shape ``(k,)``).
+    """
+    if pick:
+        f0 = midi_to_hz(midi[:, 0])
+        bins = np.arange(1, N_HARMONICS + 1)[None, :] * f0[:, None] * n / sr  # (spectra, harmonics)
+        low = np.floor(bins).astype(int)
+        valid = low + 1 < spectra.shape[1]
+        low = np.where(valid, low, 0)
+        rows = np.arange(len(spectra))[:, None]
+        peak = np.maximum(spectra[rows, low], spectra[rows, low + 1]) * valid
+        return peak @ (0.8 ** np.arange(N_HARMONICS))
     f0 = midi_to_hz(midi)
     bins = np.arange(1, N_HARMONICS + 1)[:, None] * f0[None, :] * n / sr  # (harmonics, candidates)
     low = np.floor(bins).astype(int)
@@ -98,13 +111,18 @@ def onset_pitches(y: np.ndarray, times: np.ndarray, *, sr: int, delay: float = 0
     previous = np.empty(k)
     for start in range(0, k, 256):
         part = at[start : start + 256]
-        after = _harmonic_salience(_spectra(y, part + int(delay * sr), n), sr=sr, n=n, midi=midi)
-        before = _harmonic_salience(_spectra(y, part - n - int(0.004 * sr), n), sr=sr, n=n, midi=midi)
-        best = np.argmax(after, axis=1)
+        after_raw, after = _spectra(y, part + int(delay * sr), n)
+        before_raw, before = _spectra(y, part - n - int(0.004 * sr), n)
+        salience = _harmonic_salience(after, sr=sr, n=n, midi=midi)
+        best = np.argmax(salience, axis=1)
         rows = np.arange(len(part))
-        peak = after[rows, best]
+        peak = salience[rows, best]
         pitch[start : start + len(part)] = midi[best]
-        clarity[start : start + len(part)] = peak / np.maximum(np.median(after, axis=1), 1e-9)
-        rise[start : start + len(part)] = peak / np.maximum(before[rows, best], 1e-9)
-        previous[start : start + len(part)] = midi[np.argmax(before, axis=1)]
+        clarity[start : start + len(part)] = peak / np.maximum(np.median(salience, axis=1), 1e-9)
+        # Growth is measured on plain magnitudes: whitening would call a decayed tone as clear as a fresh one.
+        grown = _harmonic_salience(after_raw, sr=sr, n=n, midi=midi[best][:, None], pick=True)
+        was = _harmonic_salience(before_raw, sr=sr, n=n, midi=midi[best][:, None], pick=True)
+        rise[start : start + len(part)] = grown / np.maximum(was, 1e-9 + 1e-3 * grown)
+        previous[start : start + len(part)] = midi[np.argmax(_harmonic_salience(before, sr=sr, n=n, midi=midi),
+                                                             axis=1)]
     return pitch, clarity, rise, previous
