@@ -45,12 +45,15 @@ class Style:
     level_penalty: float
     #: Deepest metrical level this style follows (pitched notes may go one deeper).
     max_level: int
-    #: Onset strength (1 = a loud onset) below which a drum hit is left out.
+    #: Onset strength (1 = a loud onset) below which a drum hit is left out...
     min_strength: float
+    #: ...and below which an off-beat drum hit is (the main rhythm is kick, snare and the tune).
+    offbeat_strength: float
     #: Local loudness (dB below the song's loud passages) below which nothing is charted.
     gate_db: float
-    #: Share of the notes (the strongest on-beat accents) that become two-note chords.
-    chord_share: float
+    #: On-beat notes this many times as strong as the notes around them become two-note chords
+    #: (0: no chords).
+    accent_ratio: float
     #: Shortest sustain (s) that becomes a hold.
     hold_min: float
     #: Holds end before the next note in *any* lane (easier), or only in their own lane.
@@ -61,17 +64,17 @@ class Style:
 
 STYLES: dict[str, Style] = {
     "easy": Style("easy", lanes=3, gap_loud=0.42, gap_quiet=0.9, same_lane_gap=0.5, level_penalty=0.6,
-                  max_level=1, min_strength=0.3, gate_db=-18.0, chord_share=0.0, hold_min=0.6,
-                  holds_end_before_any=True, max_ratio=0.75),
+                  max_level=1, min_strength=0.3, offbeat_strength=0.8, gate_db=-18.0, accent_ratio=0.0,
+                  hold_min=0.6, holds_end_before_any=True, max_ratio=0.8),
     "medium": Style("medium", lanes=4, gap_loud=0.22, gap_quiet=0.45, same_lane_gap=0.3, level_penalty=0.35,
-                    max_level=2, min_strength=0.18, gate_db=-21.0, chord_share=0.0, hold_min=0.45,
-                    holds_end_before_any=True, max_ratio=0.8),
+                    max_level=2, min_strength=0.18, offbeat_strength=0.55, gate_db=-21.0, accent_ratio=0.0,
+                    hold_min=0.45, holds_end_before_any=True, max_ratio=0.9),
     "hard": Style("hard", lanes=5, gap_loud=0.125, gap_quiet=0.25, same_lane_gap=0.18, level_penalty=0.2,
-                  max_level=3, min_strength=0.1, gate_db=-24.0, chord_share=0.04, hold_min=0.4,
-                  holds_end_before_any=False, max_ratio=0.85),
+                  max_level=3, min_strength=0.1, offbeat_strength=0.2, gate_db=-24.0, accent_ratio=2.6,
+                  hold_min=0.4, holds_end_before_any=False, max_ratio=0.95),
     "expert": Style("expert", lanes=5, gap_loud=0.07, gap_quiet=0.1, same_lane_gap=0.11, level_penalty=0.1,
-                    max_level=4, min_strength=0.0, gate_db=-30.0, chord_share=0.1, hold_min=0.4,
-                    holds_end_before_any=False, max_ratio=1.0),
+                    max_level=4, min_strength=0.0, offbeat_strength=0.0, gate_db=-30.0, accent_ratio=2.0,
+                    hold_min=0.4, holds_end_before_any=False, max_ratio=1.0),
 }
 #: Gap (s) left between the end of a hold and the next note it must make room for.
 HOLD_RELEASE_GAP = 0.12
@@ -102,7 +105,8 @@ def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarra
     pitched = onsets.pitched[pool]
     level = onsets.level[pool]
     ok = (level <= style.max_level) | (pitched & (level <= style.max_level + 1))
-    ok &= (onsets.strength[pool] >= style.min_strength) | pitched
+    strength = onsets.strength[pool]
+    ok &= (strength >= np.where(level == 0, style.min_strength, style.offbeat_strength)) | pitched
     ok &= onsets.loudness[pool] >= style.gate_db
     candidates = pool[ok]
     if len(candidates) == 0:
@@ -116,9 +120,9 @@ def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarra
     for k in order.tolist():
         t, gap = float(times[k]), float(gaps[k])
         at = bisect.bisect_left(kept_times, t)
-        if at > 0 and t - kept_times[at - 1] < gap - 1e-9:
+        if at > 0 and t - kept_times[at - 1] < gap - 1e-6:
             continue
-        if at < len(kept_times) and kept_times[at] - t < gap - 1e-9:
+        if at < len(kept_times) and kept_times[at] - t < gap - 1e-6:
             continue
         kept_times.insert(at, t)
         kept.insert(at, int(candidates[k]))
@@ -126,11 +130,11 @@ def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarra
 
 
 def cap_density(features: TrackFeatures, chosen: np.ndarray, limit: int) -> np.ndarray:
-    """Keep at most ``limit`` of ``chosen``: the least important go first."""
+    """Keep at most ``limit`` of ``chosen``: the finest subdivisions go first, the weakest first among them."""
     if len(chosen) <= limit:
         return chosen
-    score = salience(features)[chosen] - 0.3 * features.onsets.level[chosen]
-    order = np.lexsort((features.onsets.times[chosen], -score))
+    level = features.onsets.level[chosen]
+    order = np.lexsort((features.onsets.times[chosen], -salience(features)[chosen], level))
     return np.sort(chosen[order[: max(0, limit)]])
 
 
@@ -200,8 +204,7 @@ def assign(features: TrackFeatures, style: Style, chosen: np.ndarray, lanes: int
         return []
     lanes_free = np.full(lanes, -np.inf)  # when each lane is free again
     notes: list[Note] = []
-    score = salience(features)[chosen]
-    accents = _accents(features, chosen, score, style)
+    accents = _accents(features, chosen, style)
     wanted_lanes = _wanted_lanes(features, chosen, lanes, melody)
     previous_pitch: float | None = None
     ends = _hold_ends(features, style, chosen)
@@ -219,11 +222,12 @@ def assign(features: TrackFeatures, style: Style, chosen: np.ndarray, lanes: int
         if end > t:
             later = np.flatnonzero(wanted_lanes[position + 1 :] == lane)
             if len(later):
-                end = min(end, float(onsets.times[chosen[position + 1 + later[0]]]) - HOLD_RELEASE_GAP)
+                end = min(end, float(onsets.times[chosen[position + 1 + later[0]]]) - HOLD_RELEASE_GAP - 0.002)
             if end - t >= 0.75 * style.hold_min:
-                length = round(end - t, 3)
+                length = _floor_ms(end - t)
         notes.append(Note(t=round(t, 3), lane=lane, length=length))
-        lanes_free[lane] = t + length
+        # After a hold the finger is already up: the lane is free a release gap after its end.
+        lanes_free[lane] = t + length + (HOLD_RELEASE_GAP - style.same_lane_gap if length else 0.0)
         if position in accents:
             partner = _chord_partner(lanes_free, lane, lanes, t, style.same_lane_gap)
             if partner is not None:
@@ -258,12 +262,12 @@ def _free_lane(lanes_free: np.ndarray, wanted: int, t: float, gap: float, direct
     """``wanted`` if a player can hit it again by ``t``, else the nearest lane that is free
     (first in ``direction``: the way the melody moves, or towards the middle for drums)."""
     lanes = len(lanes_free)
-    if t - lanes_free[wanted] >= gap - 1e-9:
+    if t - lanes_free[wanted] >= gap - 1e-6:
         return wanted
     first = direction if direction != 0 else (1 if wanted < (lanes - 1) / 2 else -1)
     for distance in range(1, lanes):
         for candidate in (wanted + first * distance, wanted - first * distance):
-            if 0 <= candidate < lanes and t - lanes_free[candidate] >= gap - 1e-9:
+            if 0 <= candidate < lanes and t - lanes_free[candidate] >= gap - 1e-6:
                 return candidate
     # Every lane is busy (only with absurdly short gaps): the least recently used one.
     return int(np.argmin(lanes_free))
@@ -271,23 +275,33 @@ def _free_lane(lanes_free: np.ndarray, wanted: int, t: float, gap: float, direct
 
 def _chord_partner(lanes_free: np.ndarray, lane: int, lanes: int, t: float, gap: float) -> int | None:
     for candidate in (lane + 2, lane - 2, lane + 1, lane - 1):
-        if 0 <= candidate < lanes and t - lanes_free[candidate] >= gap - 1e-9:
+        if 0 <= candidate < lanes and t - lanes_free[candidate] >= gap - 1e-6:
             return candidate
     return None
 
 
-def _accents(features: TrackFeatures, chosen: np.ndarray, score: np.ndarray, style: Style) -> set[int]:
-    """Positions (in ``chosen``) of the on-beat notes strong enough to be chords."""
-    if style.chord_share <= 0 or len(chosen) < 8:
+#: Seconds around a note over which "the notes around it" are taken.
+ACCENT_SECONDS = 2.0
+
+
+def _accents(features: TrackFeatures, chosen: np.ndarray, style: Style) -> set[int]:
+    """Positions (in ``chosen``) of the on-beat notes strong enough to be chords.
+
+    An accent falls on the beat and stands out of its surroundings: ``accent_ratio``
+    times the median strength of the notes within :data:`ACCENT_SECONDS`. A threshold,
+    not a count: a bar played twice the same way gets its chords both times, and a tune
+    without accents gets none.
+    """
+    if style.accent_ratio <= 0 or len(chosen) < 8:
         return set()
-    count = int(style.chord_share * len(chosen))
     onsets = features.onsets
-    on_beat = onsets.level[chosen] == 0
-    # An accent is loud in the low band and the high band at once: kick and cymbal together.
-    both = np.minimum(onsets.bands[chosen, 0], onsets.bands[chosen, 2])
-    accent = np.where(on_beat, score + both, -np.inf)
-    order = np.argsort(-accent, kind="stable")[:count]
-    return {int(i) for i in order if np.isfinite(accent[i]) and both[i] > 0.3}
+    strength = onsets.strength[chosen]
+    times = onsets.times[chosen]
+    lo = np.searchsorted(times, times - ACCENT_SECONDS)
+    hi = np.searchsorted(times, times + ACCENT_SECONDS, side="right")
+    context = np.array([np.median(strength[a:b]) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    accent = (onsets.level[chosen] == 0) & (strength >= style.accent_ratio * context)
+    return {int(i) for i in np.flatnonzero(accent)}
 
 
 def _hold_ends(features: TrackFeatures, style: Style, chosen: np.ndarray) -> np.ndarray:
@@ -302,6 +316,11 @@ def _hold_ends(features: TrackFeatures, style: Style, chosen: np.ndarray) -> np.
     return ends
 
 
+def _floor_ms(seconds: float) -> float:
+    """Down to the millisecond: a hold rounded up could touch the note after it."""
+    return float(np.floor(float(seconds) * 1000.0 + 1e-6) / 1000.0)
+
+
 def fix_overlaps(notes: list[Note], gap: float = HOLD_RELEASE_GAP, min_hold: float = 0.2) -> list[Note]:
     """Shorten holds so each ends ``gap`` before the next note in its lane (or drop the hold)."""
     ordered = sorted(notes)
@@ -311,7 +330,7 @@ def fix_overlaps(notes: list[Note], gap: float = HOLD_RELEASE_GAP, min_hold: flo
         length = note.length
         limit = next_in_lane.get(note.lane, np.inf)
         if length > 0 and note.t + length > limit - gap:
-            length = round(limit - gap - note.t, 3)
+            length = _floor_ms(limit - gap - note.t)
             if length < min_hold:
                 length = 0.0
         fixed.append(Note(t=note.t, lane=note.lane, length=max(0.0, length)))

@@ -205,7 +205,7 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
         intensity=intensity_curve[frames],
         loudness=loudness_db[frames],
     )
-    silent = float(np.mean(loudness_db < -INTENSITY_RANGE_DB - 12.0)) if len(loudness_db) else 1.0
+    silent = _silent_fraction(y, sr=sr)
     return TrackFeatures(duration=duration, bpm=float(bpm), grid=grid, onsets=onsets,
                          energy=float(np.mean(intensity_curve)) if len(intensity_curve) else 0.0,
                          silent_fraction=silent)
@@ -249,6 +249,17 @@ def _intensity(total_power: np.ndarray, *, sr: int) -> tuple[np.ndarray, np.ndar
     loudness = db - reference
     intensity = np.clip(1.0 + loudness / INTENSITY_RANGE_DB, 0.0, 1.0)
     return loudness, intensity
+
+
+def _silent_fraction(y: np.ndarray, *, sr: int, block_seconds: float = 0.1, floor_dbfs: float = -60.0) -> float:
+    """The share of the track (in 100 ms blocks) quieter than ``floor_dbfs`` (RMS re full scale)."""
+    block = max(1, int(block_seconds * sr))
+    n = len(y) // block
+    if n == 0:
+        return 1.0
+    blocks = y[: n * block].reshape(n, block)
+    rms = np.sqrt(np.einsum("ij,ij->i", blocks, blocks) / block)
+    return float(np.mean(rms < 10 ** (floor_dbfs / 20)))
 
 
 def _sustain(S_db: np.ndarray, times: np.ndarray, pitch: np.ndarray, raw_pitch: np.ndarray, restrike: np.ndarray,

@@ -82,7 +82,8 @@ def band_envelopes(flux: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     """The onset strength of each band group, each scaled so its 99th percentile is 1.
 
     Scaled apart, a kick (three low bands) counts as much as a hi-hat (twenty high ones):
-    their mean is the envelope the beat tracker follows.
+    their mean is the envelope the beat tracker follows. No band is scaled up by more than
+    four times the loudest band's scale.
 
     Returns
     -------
@@ -90,6 +91,8 @@ def band_envelopes(flux: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     """
     envelopes = np.stack([flux[g].mean(axis=0) if np.any(g) else np.zeros(flux.shape[1]) for g in groups])
     scale = np.percentile(envelopes, 99, axis=1, keepdims=True)
+    # A band with next to nothing in it (no drums in a piano piece) is not blown up to look like one.
+    scale = np.maximum(scale, 0.25 * scale.max())
     return envelopes / np.where(scale > 0, scale, 1.0)
 
 

@@ -40,11 +40,13 @@ def playability_problems(chart: Chart) -> list[str]:
             by_lane.setdefault(note.lane, []).append(note)
         for lane, lane_notes in sorted(by_lane.items()):
             for a, b in pairwise(lane_notes):
-                if a.length > 0 and b.t - a.end < HOLD_RELEASE_GAP - SLACK:
-                    problems.append(f"{name}: the hold at {a.t:.3f} s in lane {lane} ends {1000 * (b.t - a.end):.0f}"
-                                    f" ms before the next note there (at least {1000 * HOLD_RELEASE_GAP:.0f} ms)")
-                elif b.t - a.end < style.same_lane_gap - SLACK:
-                    problems.append(f"{name}: lane {lane} is hit at {a.end:.3f} s and again at {b.t:.3f} s "
+                if a.length > 0:
+                    if b.t - a.end < HOLD_RELEASE_GAP - SLACK:
+                        problems.append(f"{name}: the hold at {a.t:.3f} s in lane {lane} ends "
+                                        f"{1000 * (b.t - a.end):.0f} ms before the next note there "
+                                        f"(at least {1000 * HOLD_RELEASE_GAP:.0f} ms)")
+                elif b.t - a.t < style.same_lane_gap - SLACK:
+                    problems.append(f"{name}: lane {lane} is hit at {a.t:.3f} s and again at {b.t:.3f} s "
                                     f"(at least {1000 * style.same_lane_gap:.0f} ms on {name})")
         max_lane = {"easy": 2, "medium": 3}.get(name, chart.lanes - 1)
         wide = [note for note in notes if note.lane > max_lane]
