@@ -21,7 +21,6 @@ always looks the same.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +46,8 @@ class Style:
     max_level: int
     #: Onset strength (1 = a loud onset) below which a drum hit is left out...
     min_strength: float
-    #: ...and below which an off-beat drum hit is (the main rhythm is kick, snare and the tune).
+    #: ...and below which an off-beat cymbal is: the main rhythm is kick, snare and the tune,
+    #: the hi-hat between them is detail.
     offbeat_strength: float
     #: Local loudness (dB below the song's loud passages) below which nothing is charted.
     gate_db: float
@@ -94,9 +94,9 @@ def salience(features: TrackFeatures) -> np.ndarray:
 def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarray:
     """Indices (into ``features.onsets``, sorted) of the onsets ``style`` charts, chosen from ``pool``.
 
-    Candidates pass the style's metrical, strength and loudness limits; then, most
-    important first, each is kept when no kept note is closer than the style's gap
-    at that moment's intensity.
+    Candidates pass the style's metrical, strength and loudness limits; then the set
+    with the most total importance is kept in which no two notes are closer than the
+    style's gap at that moment's intensity.
     """
     onsets = features.onsets
     pool = np.asarray(pool, dtype=int)
@@ -106,27 +106,46 @@ def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarra
     level = onsets.level[pool]
     ok = (level <= style.max_level) | (pitched & (level <= style.max_level + 1))
     strength = onsets.strength[pool]
-    ok &= (strength >= np.where(level == 0, style.min_strength, style.offbeat_strength)) | pitched
+    cymbal = np.array([drum_class(b) == 2 for b in onsets.bands[pool]], dtype=bool)
+    needed = np.where((level > 0) & cymbal, style.offbeat_strength, style.min_strength)
+    ok &= (strength >= needed) | pitched
     ok &= onsets.loudness[pool] >= style.gate_db
     candidates = pool[ok]
     if len(candidates) == 0:
         return candidates
     score = salience(features)[candidates] - style.level_penalty * onsets.level[candidates]
     gaps = style.gap_quiet + (style.gap_loud - style.gap_quiet) * onsets.intensity[candidates]
-    times = onsets.times[candidates]
-    order = np.lexsort((times, -score))  # best first; ties go to the earlier note
-    kept_times: list[float] = []
+    return candidates[_best_spaced(onsets.times[candidates], score, gaps)]
+
+
+def _best_spaced(times: np.ndarray, score: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """Positions of the subset with the largest total score in which every kept note is at
+    least its own gap after the kept note before it (weighted interval scheduling).
+
+    Unlike keeping the strongest note first, this keeps a kick *and* the snare after it when
+    the two fit, rather than one kick per bar because each snare sits too close to some kick.
+    """
+    n = len(times)
+    order = np.argsort(times, kind="stable")
+    # Every candidate is worth something (it passed the style's limits); the score decides conflicts.
+    t, value, gap = times[order], np.maximum(score[order], 0.0) + 0.05, gaps[order]
+    # previous[j]: how many notes end early enough to precede note j.
+    previous = np.searchsorted(t, t - gap + 1e-9, side="right")
+    best = np.zeros(n + 1)
+    take = np.zeros(n, dtype=bool)
+    for j in range(n):
+        with_j = value[j] + best[previous[j]]
+        take[j] = with_j > best[j] + 1e-12
+        best[j + 1] = with_j if take[j] else best[j]
     kept: list[int] = []
-    for k in order.tolist():
-        t, gap = float(times[k]), float(gaps[k])
-        at = bisect.bisect_left(kept_times, t)
-        if at > 0 and t - kept_times[at - 1] < gap - 1e-6:
-            continue
-        if at < len(kept_times) and kept_times[at] - t < gap - 1e-6:
-            continue
-        kept_times.insert(at, t)
-        kept.insert(at, int(candidates[k]))
-    return np.asarray(kept, dtype=int)
+    j = n - 1
+    while j >= 0:
+        if take[j]:
+            kept.append(j)
+            j = previous[j] - 1
+        else:
+            j -= 1
+    return np.sort(order[np.array(kept[::-1], dtype=int)]) if kept else np.zeros(0, dtype=int)
 
 
 def cap_density(features: TrackFeatures, chosen: np.ndarray, limit: int) -> np.ndarray:

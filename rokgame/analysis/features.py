@@ -49,6 +49,8 @@ MAX_SUSTAIN = 4.0
 INTENSITY_SECONDS = 4.0
 #: Loudness (dB below the song's loud passages) that counts as silence for the intensity scale.
 INTENSITY_RANGE_DB = 24.0
+#: Loudness span (dB) of the loudness half of intensity: a verse 3 dB down is a quarter less intense.
+LOUDNESS_SPAN_DB = 12.0
 
 Progress = Callable[[float, str], None]
 #: A cancel flag: an Event, or any callable that says whether to stop.
@@ -202,7 +204,7 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
         level=levels,
         pitch=pitch,
         sustain=sustain,
-        intensity=intensity_curve[frames],
+        intensity=_onset_intensity(times, loudness_db[frames]),
         loudness=loudness_db[frames],
     )
     silent = _silent_fraction(y, sr=sr)
@@ -249,6 +251,20 @@ def _intensity(total_power: np.ndarray, *, sr: int) -> tuple[np.ndarray, np.ndar
     loudness = db - reference
     intensity = np.clip(1.0 + loudness / INTENSITY_RANGE_DB, 0.0, 1.0)
     return loudness, intensity
+
+
+def _onset_intensity(times: np.ndarray, loudness: np.ndarray) -> np.ndarray:
+    """How intense the music is around each onset, 0..1: half how loud it is (within
+    :data:`LOUDNESS_SPAN_DB` of the loud passages), half how busy (onsets in the
+    surrounding :data:`INTENSITY_SECONDS`, against the busiest passages). A chorus is
+    usually both louder and busier than the verse before it."""
+    if len(times) == 0:
+        return np.zeros(0)
+    half = INTENSITY_SECONDS / 2
+    count = np.searchsorted(times, times + half, side="right") - np.searchsorted(times, times - half)
+    busy = np.clip(count / max(1.0, float(np.percentile(count, 90))), 0.0, 1.0)
+    loud = np.clip(1.0 + loudness / LOUDNESS_SPAN_DB, 0.0, 1.0)
+    return 0.5 * (busy + loud)
 
 
 def _silent_fraction(y: np.ndarray, *, sr: int, block_seconds: float = 0.1, floor_dbfs: float = -60.0) -> float:
