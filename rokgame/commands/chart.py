@@ -26,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     generate = sub.add_parser("generate", help="chart an audio file in easy, medium, hard and expert")
     generate.add_argument("audio", type=Path, metavar="AUDIO", help="ogg, mp3, wav, flac, opus, m4a, webm, ...")
     generate.add_argument("-o", "--output", type=Path, metavar="OUT.json",
-                          help="where to write the chart (default: the chart cache, next to nothing)")
+                          help="where to write the chart (default: rokgame's cache of generated charts)")
     generate.add_argument("--lanes", type=int, default=5, metavar="N", help="lanes on hard and expert (3-7; default 5)")
     generate.add_argument("--title", help="the song's title (default: the file name)")
     generate.add_argument("--artist", help="the song's artist")

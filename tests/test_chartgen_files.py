@@ -1,0 +1,128 @@
+"""Saved charts: where they go, how they find their audio, the cache, and the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from rokgame import paths
+from rokgame.analysis import generate, generate_chart_file
+from rokgame.analysis.testsignals import SR, arrange
+from rokgame.cli import main
+from rokgame.core.chart_io import file_sha256, load_chart, resolve_audio
+
+ROCK = {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("ROKGAME_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def song(tmp_path: Path) -> Path:
+    folder = tmp_path / "music"
+    folder.mkdir()
+    path = folder / "Test Band - Groove.wav"
+    sf.write(path, arrange(bpm=118, bars=6, drums=ROCK).y, SR)
+    return path
+
+
+def test_default_goes_to_the_cache_and_names_the_audio(song: Path) -> None:
+    path = generate_chart_file(song, title="Groove", artist="Test Band")
+    assert path.parent == paths.generated_charts_dir()
+    chart = load_chart(path)
+    assert chart.song.audio == song.name
+    assert chart.song.audio_sha256 == file_sha256(song)
+    assert (chart.song.title, chart.song.artist) == ("Groove", "Test Band")
+    assert chart.generator["name"] == "rokgame" and chart.generator["version"] == generate.GENERATOR_VERSION
+    features = chart.generator["features"]
+    assert set(features) >= {"bpm", "onset_rate", "energy", "density"}
+    assert features["density"]["easy"] < features["density"]["expert"]
+    # The audio is found by name and hash in the folder it lives in.
+    assert resolve_audio(chart, path, [song.parent]) == song
+
+
+def test_beside_the_audio_the_path_is_relative(song: Path) -> None:
+    out = song.parent / "charts" / "groove.json"
+    path = generate_chart_file(song, out=out.parent.parent / "groove.json")
+    assert load_chart(path).song.audio == song.name
+    assert resolve_audio(load_chart(path), path) == song
+    elsewhere = generate_chart_file(song, out=out)
+    assert load_chart(elsewhere).song.audio == song.name  # never "../": charts may not leave their folder
+
+
+def test_second_generation_comes_from_the_cache(song: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = generate_chart_file(song)
+    text = first.read_text(encoding="utf-8")
+
+    def analysis_must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cached chart should have been used")
+
+    monkeypatch.setattr(generate, "analyze", analysis_must_not_run)
+    stages: list[str] = []
+    second = generate_chart_file(song, progress=lambda f, stage: stages.append(stage))
+    assert second == first and second.read_text(encoding="utf-8") == text
+    assert stages[-1] == "done" and "cached" in stages
+    # New metadata is written without analysing again.
+    renamed = generate_chart_file(song, title="Another Name")
+    assert load_chart(renamed).song.title == "Another Name"
+    with pytest.raises(AssertionError, match="cached chart"):
+        generate_chart_file(song, use_cache=False)
+
+
+def test_options_and_versions_have_their_own_cache_entries(song: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    five = generate_chart_file(song)
+    seven = generate_chart_file(song, lanes=7)
+    assert five != seven and load_chart(seven).lanes == 7
+    monkeypatch.setattr(generate, "GENERATOR_VERSION", "999")
+    assert generate.cache_path(song) not in (five, seven)
+
+
+def test_a_damaged_cache_entry_is_made_again(song: Path) -> None:
+    first = generate_chart_file(song)
+    good = first.read_text(encoding="utf-8")
+    first.write_text("{ not json", encoding="utf-8")
+    again = generate_chart_file(song)
+    assert again.read_text(encoding="utf-8") == good
+
+
+def test_bad_lane_count_is_one_sentence(song: Path) -> None:
+    from rokgame.errors import RokError
+
+    with pytest.raises(RokError, match="3 to 7 lanes"):
+        generate_chart_file(song, lanes=9)
+
+
+def test_cli_generate_writes_the_chart(song: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.json"
+    assert main(["chart", "generate", str(song), "-o", str(out), "--lanes", "4", "--title", "Groove"]) == 0
+    printed = capsys.readouterr().out
+    assert str(out) in printed and "expert" in printed
+    chart = load_chart(out)
+    assert chart.lanes == 4 and chart.song.title == "Groove"
+    assert main(["chart", "info", str(out)]) == 0
+
+
+def test_cli_warns_about_silence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "silence.flac"
+    sf.write(path, np.zeros(SR * 8, dtype=np.float32), SR)
+    assert main(["chart", "generate", str(path), "-o", str(tmp_path / "silence.json")]) == 0
+    assert "warning: the track is silent" in capsys.readouterr().err
+
+
+def test_cli_not_audio_is_one_line(tmp_path: Path, _home: Path) -> None:
+    path = tmp_path / "letter.ogg"
+    path.write_text("Dear player, this is not a song.\n" * 20, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "rokgame", "chart", "generate", str(path)], capture_output=True,
+                          text=True, env={"ROKGAME_HOME": str(_home), "PATH": "/usr/bin:/bin"}, check=False)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rokgame: letter.ogg is not an audio file"), done.stderr
