@@ -123,9 +123,9 @@ def _chart_for(pick: DailyPick, connection: sqlite3.Connection) -> tuple[Path, D
 def play_chart(chart: Path, *, difficulty: str, daily_date: str | None) -> int:
     """Open the game on ``chart`` at ``difficulty``; the play is recorded with ``daily_date``.
 
-    INTEGRATION POINT (game): this calls ``rokgame.commands.play.play_chart(chart_path, *,
-    difficulty, daily_date)``, which the game's ``play`` command provides. Until it does,
-    the chart is ready and the player is told where it is.
+    Calls ``rokgame.commands.play.play_chart(chart_path, *, difficulty, daily_date)``, the
+    game's entry (imported lazily: pygame only now). A build without it still leaves the
+    chart ready and tells the player where it is.
     """
     from rokgame.commands import play
 

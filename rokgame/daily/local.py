@@ -74,15 +74,15 @@ def fetch_argument(source: str) -> str:
     """What to hand :func:`rokgame.tracks.prepare_track` for a catalogue source.
 
     ``prepare_track`` takes what a player would type: a link, a path, or words to search
-    for. A ``ytsearch1:`` prefix becomes the search words; a demo song becomes its chart
-    (or, before the charts are made, its audio file); ``file:`` becomes the path.
+    for (never a chart: the game opens charts itself, see :func:`local_chart_for`). A
+    ``ytsearch1:`` prefix becomes the search words (``prepare_track`` takes the first
+    result, as ``ytsearch1`` would); a demo song becomes its audio file; ``file:`` the path.
     """
     if source.startswith("ytsearch"):
         return source.partition(":")[2].strip()
     slug = builtin_slug(source)
     if slug is not None:
-        chart = builtin_chart(source)
-        return str(chart if chart is not None else paths.builtin_songs_dir() / f"{slug}.ogg")
+        return str(paths.builtin_songs_dir() / f"{slug}.ogg")
     if source.startswith("file:"):
         rest = source.removeprefix("file:")
         return rest.removeprefix("//") if rest.startswith("///") else rest
