@@ -99,6 +99,8 @@ def test_naive_local_time_counts_the_hours_actually_lived(local_zone) -> None:
     local_zone("Europe/Berlin")
     # 29 March 2026: clocks go from 02:00 to 03:00, so 00:30 → midnight is 22.5 hours, not 23.5.
     assert time_until_next(datetime(2026, 3, 29, 0, 30)) == timedelta(hours=22, minutes=30)
+    # The game passes datetime.now().astimezone(): a fixed +01:00 that must not hide the change either.
+    assert time_until_next(datetime(2026, 3, 29, 0, 30).astimezone()) == timedelta(hours=22, minutes=30)
 
 
 def test_waits_read_like_a_clock() -> None:

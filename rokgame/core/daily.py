@@ -392,8 +392,12 @@ def time_until_next(now: datetime) -> timedelta:
     """How long until the next Daily Track; right across a daylight-saving change, too.
 
     Naive datetimes are local time: their ``timestamp()`` asks the system's time zone, so a
-    23- or 25-hour day is measured as it is lived.
+    23- or 25-hour day is measured as it is lived. So is an aware ``now`` in the system's
+    current offset (what ``datetime.now().astimezone()`` gives, whose fixed offset alone
+    would miss the change); any other aware ``now`` keeps its own fixed offset.
     """
+    if now.tzinfo is not None and now.utcoffset() == now.astimezone().utcoffset():
+        now = now.replace(tzinfo=None)
     midnight = next_daily_at(now)
     if now.tzinfo is None:
         return timedelta(seconds=max(0.0, midnight.timestamp() - now.timestamp()))
