@@ -47,16 +47,24 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _generated(features: Mapping[str, Any]) -> dict[str, float]:
+    # The generator writes density per difficulty ({"medium": 3.2, ...}); the reference one describes the track.
+    out: dict[str, float] = {}
+    for name in _FEATURES:
+        value = features.get(name)
+        if isinstance(value, Mapping):
+            value = next((value[d] for d in REFERENCE_DIFFICULTIES if _number(value.get(d)) is not None), None)
+        if (number := _number(value)) is not None:
+            out[name] = number
+    return out
+
+
 def chart_features(chart: Chart) -> dict[str, float]:
     """Tempo, density, energy and onset rate of a chart, as far as it tells them."""
     generated: Mapping[str, Any] = {}
     if chart.generator is not None and isinstance(chart.generator.get("features"), Mapping):
         generated = chart.generator["features"]
-    out: dict[str, float] = {}
-    for name in _FEATURES:
-        value = _number(generated.get(name))
-        if value is not None:
-            out[name] = value
+    out = _generated(generated)
     if chart.tempo is not None and (bpm := _number(chart.tempo.bpm)) is not None:
         out["bpm"] = bpm
     for name in REFERENCE_DIFFICULTIES:
@@ -81,11 +89,9 @@ def chart_file_features(path: Path) -> dict[str, float]:
         return {}
     if not isinstance(data, dict):
         return {}
-    out: dict[str, float] = {}
     generator = data.get("generator")
     generated = generator.get("features") if isinstance(generator, dict) else None
-    if isinstance(generated, dict):
-        out.update({name: value for name in _FEATURES if (value := _number(generated.get(name))) is not None})
+    out = _generated(generated) if isinstance(generated, dict) else {}
     tempo = data.get("tempo")
     if isinstance(tempo, dict) and (bpm := _number(tempo.get("bpm"))) is not None:
         out["bpm"] = bpm

@@ -178,6 +178,10 @@ def test_features_fill_in_from_the_generator_when_the_chart_lacks_them() -> None
     chart = Chart(Song("x", "x.ogg"), {"expert": Difficulty("expert", (Note(1.0, 0),))},
                   generator={"features": {"bpm": 140.0, "density": 6.0, "energy": "loud"}})
     assert chart_features(chart) == {"bpm": 140.0, "density": 6.0}
+    # The charter writes density per difficulty: the medium one describes the track.
+    per_difficulty = Chart(Song("x", "x.ogg"), {"expert": Difficulty("expert", (Note(1.0, 0),))},
+                           generator={"features": {"density": {"easy": 1.0, "medium": 2.5, "expert": 7.0}}})
+    assert chart_features(per_difficulty) == {"density": 2.5}
 
 
 def test_the_quick_file_reader_agrees_with_the_chart_model(tmp_path: Path) -> None:
