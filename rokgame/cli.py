@@ -18,7 +18,7 @@ from rokgame import __version__
 from rokgame.errors import RokError
 
 #: Command modules, in the order ``rokgame --help`` lists them.
-COMMAND_MODULES = ("play", "chart", "daily", "history")
+COMMAND_MODULES = ("play", "fetch", "search", "library", "chart", "daily", "history")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,504 @@
+"""Source → audio → chart → library: one pipeline for the CLI and the game.
+
+:func:`prepare_track` takes what the player typed (a link, a search, an audio file),
+and returns a :class:`PreparedTrack` whose chart and audio are on disk and in the
+library. The game runs it in a worker thread behind its loading screen; the CLI
+runs it in the foreground. Both pass:
+
+* ``progress(fraction, stage)`` — 0..1 over the whole job, and what is happening;
+* ``cancel`` — a ``threading.Event`` or a function returning ``True`` to stop;
+  then :class:`~rokgame.fetch.errors.Cancelled` is raised;
+* ``choose(results) -> int | None`` — picks a search result (``None`` cancels).
+
+Nothing half-done survives. Each attempt works in its own temp dir inside the
+cache (``.attempt-<pid>-<random>``), removed when it ends however it ends; the
+finished audio and chart are moved into place, and only then is the library row
+written, in one transaction. A process killed outright leaves a temp dir (or,
+in a window of milliseconds, files with no row): :func:`sweep` removes both at the
+next start, leaving other running attempts alone.
+
+Tracks already in the library are reused without touching the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from rokgame import paths
+from rokgame.core.chart_io import atomic_write_text, file_sha256, parse_chart
+from rokgame.errors import FetchError
+from rokgame.fetch.errors import Cancelled, NoNetwork, TooLong
+from rokgame.fetch.sources import PLAYABLE_EXTENSIONS, SourceKind, canonical_url, classify_source, youtube_id
+from rokgame.storage import library
+from rokgame.storage.db import connect
+
+log = logging.getLogger("rokgame.tracks")
+
+Progress = Callable[[float, str], None]
+Cancel = threading.Event | Callable[[], bool] | None
+ATTEMPT_PREFIX = ".attempt-"
+#: A temp dir older than this is stale whatever its pid says (pids get reused).
+STALE_ATTEMPT_SECONDS = 24 * 3600
+#: Names of the files this module puts in the cache; the sweep never touches anything else there
+#: (the analysis cache beside them is called "<stem>.<key>.json": two dots, never matched).
+CACHE_NAME = re.compile(r"^(?:yt-[A-Za-z0-9_-]{6,20}|url-[0-9a-f]{16}|file-[0-9a-f]{16})\.(?:ogg|json)$")
+
+# Shares of the progress bar, by step.
+_LOOKUP = (0.0, 0.05)
+_DOWNLOAD = (0.05, 0.5)
+_CONVERT = (0.05, 0.25)
+_CHART_AFTER_DOWNLOAD = (0.5, 1.0)
+_CHART_AFTER_FILE = (0.25, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedTrack:
+    """A track ready to play: its library id, chart and audio files, and what to show."""
+
+    track_id: int
+    chart_path: Path
+    audio_path: Path
+    title: str
+    artist: str
+    source: str
+    #: True when the library already had it (nothing was downloaded or charted).
+    reused: bool = False
+    #: Something the player should read, e.g. that a playlist link gave its first track.
+    note: str | None = None
+
+
+SearchChoice = Callable[[Sequence[Any]], "int | None"]
+
+
+def _is_cancelled(cancel: Cancel) -> bool:
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    return bool(cancel())
+
+
+def _check(cancel: Cancel) -> None:
+    if _is_cancelled(cancel):
+        raise Cancelled("cancelled")
+
+
+def _span(progress: Progress | None, part: tuple[float, float]) -> Progress | None:
+    if progress is None:
+        return None
+    start, end = part
+
+    def report(fraction: float, stage: str) -> None:
+        progress(start + (end - start) * max(0.0, min(1.0, fraction)), stage)
+
+    return report
+
+
+def _say(progress: Progress | None, fraction: float, stage: str) -> None:
+    if progress is not None:
+        progress(fraction, stage)
+
+
+# --------------------------------------------------------------------------- the library at start-up
+
+
+def open_library(*, scan: bool = True) -> sqlite3.Connection:
+    """Open the library for the game or the CLI: sweep what a killed attempt left, find chart files.
+
+    Touches no network.
+    """
+    conn = connect()
+    try:
+        sweep(conn)
+        if scan:
+            report = library.scan_charts(conn)
+            for problem in report.problems:
+                log.info("chart skipped: %s", problem)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows; trust the age check
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _attempt_is_live(folder: Path) -> bool:
+    try:
+        pid = int(folder.name[len(ATTEMPT_PREFIX):].split("-")[0])
+        age = time.time() - folder.stat().st_mtime
+    except (ValueError, OSError):
+        return False
+    return age < STALE_ATTEMPT_SECONDS and _pid_alive(pid)
+
+
+def sweep(conn: sqlite3.Connection) -> list[Path]:
+    """Remove what interrupted attempts left behind; return what was removed.
+
+    Temp dirs of processes that are gone are deleted. Cache files named like ours
+    (``yt-*``, ``url-*``, ``file-*``) that no library row names are deleted too, but
+    only while no other attempt is running (one may be about to write its row).
+    """
+    removed: list[Path] = []
+    folders = [paths.audio_cache_dir(), paths.generated_charts_dir()]
+    live = False
+    for folder in folders:
+        for attempt in folder.glob(f"{ATTEMPT_PREFIX}*"):
+            if _attempt_is_live(attempt):
+                live = True
+                continue
+            shutil.rmtree(attempt, ignore_errors=True)
+            removed.append(attempt)
+    if live:
+        return removed
+    named = library.referenced_paths(conn)
+    for folder in folders:
+        for file in folder.iterdir():
+            if CACHE_NAME.match(file.name) and file.is_file() and str(file) not in named:
+                with contextlib.suppress(OSError):
+                    file.unlink()
+                    removed.append(file)
+    return removed
+
+
+class _Attempt:
+    """A per-attempt temp dir inside the cache, removed on exit whatever happens."""
+
+    def __init__(self) -> None:
+        self.dir = paths.audio_cache_dir() / f"{ATTEMPT_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def __enter__(self) -> Path:
+        self.dir.mkdir(parents=True)
+        return self.dir
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+def prepare_track(
+    source: str,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel = None,
+    choose: SearchChoice | None = None,
+    conn: sqlite3.Connection | None = None,
+    max_minutes: float | None = None,
+) -> PreparedTrack:
+    """Get ``source`` ready to play: find or download the audio, chart it, record it in the library.
+
+    ``source`` is a link, a search, or an audio file's path (not a chart: the game
+    plays those itself). ``conn`` defaults to a connection of its own, so this is
+    safe to call from a worker thread. ``max_minutes`` defaults to the player's
+    ``max_track_minutes`` setting. Raises a :class:`~rokgame.errors.RokError` with
+    one sentence for anything that goes wrong, or :class:`Cancelled`.
+    """
+    what = classify_source(source)
+    if what.kind is SourceKind.CHART:
+        raise FetchError(f"{what.value} is a chart; play it with: rokgame play {what.value}")
+    if max_minutes is None:
+        from rokgame.settings import load_settings
+
+        max_minutes = load_settings().max_track_minutes
+    max_seconds = max_minutes * 60.0
+    own = conn is None
+    conn = conn if conn is not None else connect()
+    try:
+        sweep(conn)
+        if what.kind is SourceKind.FILE:
+            return _prepare_file(conn, Path(what.value), progress=progress, cancel=cancel, max_seconds=max_seconds)
+        if what.kind is SourceKind.SEARCH:
+            url = _search_and_choose(conn, what.value, progress=progress, cancel=cancel, choose=choose)
+        else:
+            url = what.value
+        return _prepare_link(conn, url, progress=progress, cancel=cancel, max_seconds=max_seconds)
+    finally:
+        if own:
+            conn.close()
+
+
+def search(query: str, *, progress: Progress | None = None, cancel: Cancel = None) -> list[Any]:
+    """The top five YouTube results for ``query`` (``SearchResult`` with title, channel, duration, url)."""
+    from rokgame.fetch.network import check_reachable
+    from rokgame.fetch.ytdlp import YtDlp
+
+    check_reachable("https://www.youtube.com/")
+    with YtDlp(None, progress=progress, cancelled=lambda: _is_cancelled(cancel),
+               cache_dir=paths.cache_dir() / "yt-dlp") as ytdlp:
+        return ytdlp.search(query)
+
+
+def _library_matches(conn: sqlite3.Connection, query: str) -> list[Any]:
+    """Library tracks whose title/artist hold every word of ``query``, as search results (offline search)."""
+    from rokgame.fetch.ytdlp import SearchResult
+
+    words = query.casefold().split()
+    results = []
+    for entry in library.list_entries(conn):
+        text = f"{entry.artist} {entry.title}".casefold()
+        if entry.playable and all(w in text for w in words):
+            results.append(SearchResult(id=str(entry.track_id), title=entry.title, channel=entry.artist,
+                                        duration=entry.duration, url=entry.source))
+    return results[:5]
+
+
+def _search_and_choose(conn: sqlite3.Connection, query: str, *, progress: Progress | None, cancel: Cancel,
+                       choose: SearchChoice | None) -> str:
+    try:
+        results = search(query, progress=_span(progress, _LOOKUP), cancel=cancel)
+    except NoNetwork:
+        # Offline, a search can still find what the library already has.
+        results = _library_matches(conn, query)
+        if not results:
+            raise
+    _check(cancel)
+    index = 0 if choose is None else choose(results)
+    if index is None:
+        raise Cancelled("no search result was picked")
+    if not 0 <= index < len(results):
+        raise FetchError(f"pick a number from 1 to {len(results)}")
+    return str(results[index].url)
+
+
+def _reusable(conn: sqlite3.Connection, source: str) -> PreparedTrack | None:
+    track = library.find_track(conn, source)
+    if track is None or track.audio_path is None or not track.audio_path.is_file():
+        return None
+    chart = library.active_chart(library.charts_of(conn, track.id))
+    if chart is None:
+        return None
+    return PreparedTrack(track.id, chart.path, track.audio_path, track.title, track.artist, track.source,
+                         reused=True)
+
+
+def _stem_for(url: str, extractor_id: str | None, is_youtube: bool) -> str:
+    video = youtube_id(url) or (extractor_id if is_youtube else None)
+    if video and all(c.isalnum() or c in "-_" for c in video):
+        return f"yt-{video}"
+    return "url-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _prepare_link(conn: sqlite3.Connection, url: str, *, progress: Progress | None, cancel: Cancel,
+                  max_seconds: float) -> PreparedTrack:
+    from rokgame.fetch.network import check_reachable
+    from rokgame.fetch.ytdlp import YtDlp, too_long_message
+
+    source = canonical_url(url)
+    if (ready := _reusable(conn, source)) is not None:
+        _say(progress, 1.0, "Ready")
+        return ready
+    if source.startswith("file:") or source.startswith("builtin:") or source.startswith("chart:"):
+        # An offline search picked a library track whose files are gone.
+        track = library.find_track(conn, source)
+        raise FetchError(library.missing_audio_reason(track) if track else f"{source} is not in the library")
+    _check(cancel)
+    check_reachable(source)
+    with _Attempt() as work, YtDlp(work, progress=_span(progress, _LOOKUP), cancelled=lambda: _is_cancelled(cancel),
+                                    cache_dir=paths.cache_dir() / "yt-dlp") as ytdlp:
+        info = ytdlp.lookup(source, max_seconds=max_seconds)
+        source = info.webpage_url or source
+        if (ready := _reusable(conn, source)) is not None:
+            _say(progress, 1.0, "Ready")
+            return replace(ready, note=info.note)
+        ytdlp.progress = _span(progress, _DOWNLOAD)
+        downloaded = ytdlp.download(info)
+        stem = _stem_for(source, info.id, info.is_youtube)
+        audio = work / f"{stem}.ogg"
+        os.replace(downloaded, audio)
+        duration = _audio_duration(audio) or info.duration
+        if duration is not None and duration > max_seconds + 1:
+            raise TooLong(too_long_message(info.title, duration, max_seconds))
+        sha = file_sha256(audio)
+        chart = work / f"{stem}.json"
+        _generate(audio, chart, title=info.title, artist=info.artist, source=source, sha=sha,
+                  progress=_span(progress, _CHART_AFTER_DOWNLOAD), cancel=cancel)
+        _check(cancel)
+        folder = paths.audio_cache_dir()
+        prepared = _commit(conn, work_files=[(audio, folder / audio.name), (chart, folder / chart.name)],
+                           source=source, kind="youtube" if info.is_youtube else "url", title=info.title,
+                           artist=info.artist, duration=duration, audio_sha256=sha, webpage_url=info.webpage_url,
+                           thumbnail_url=info.thumbnail)
+    _say(progress, 1.0, "Ready")
+    return replace(prepared, note=info.note)
+
+
+def _audio_duration(path: Path) -> float | None:
+    try:
+        import soundfile
+
+        info = soundfile.info(str(path))
+        return float(info.frames) / float(info.samplerate) if info.samplerate else None
+    except Exception:  # soundfile raises its own RuntimeError family for unreadable files
+        from rokgame.fetch.ffmpeg import media_duration
+
+        return media_duration(path)
+
+
+def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | None, cancel: Cancel,
+                  max_seconds: float) -> PreparedTrack:
+    from rokgame.fetch.ffmpeg import convert_to_ogg
+    from rokgame.fetch.ytdlp import too_long_message
+
+    source = f"file:{path}"
+    _say(progress, 0.0, "Reading file")
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        raise FetchError(f"can't read {path}: {exc.strerror or exc}") from exc
+    track = library.find_track(conn, source)
+    if track is not None and track.audio_sha256 == sha and (ready := _reusable(conn, source)) is not None:
+        _say(progress, 1.0, "Ready")
+        return ready
+    # The same audio already in the library under a path that is gone: the file was moved. Follow it.
+    for other in library.tracks_with_audio(conn, sha):
+        local = other.local_file
+        if other.kind == "file" and local is not None and not local.exists() and track is None:
+            in_place = other.audio_path == local
+            library.move_track(conn, other.id, source=source, audio_path=path if in_place else other.audio_path)
+            if (ready := _reusable(conn, source)) is not None:
+                _say(progress, 1.0, "Ready")
+                return replace(ready, note=f"found {path.name} again (it was at {local})")
+    _check(cancel)
+    title, artist = _title_from_file(path)
+    stem = f"file-{sha[:16]}"
+    with _Attempt() as work:
+        playable = path.suffix.lower() in PLAYABLE_EXTENSIONS and _audio_duration(path) is not None
+        if playable:
+            audio = path
+            duration = _audio_duration(path)
+        else:
+            duration = _ffmpeg_duration(path)
+            if duration is not None and duration > max_seconds + 1:
+                raise TooLong(too_long_message(title, duration, max_seconds))
+            audio = work / f"{stem}.ogg"
+            convert = _span(progress, _CONVERT)
+            try:
+                convert_to_ogg(path, audio, duration=duration,
+                               progress=(lambda f: convert(f, "Converting")) if convert else None,
+                               cancelled=lambda: _is_cancelled(cancel))
+            except InterruptedError as exc:
+                raise Cancelled("cancelled") from exc
+            duration = _audio_duration(audio) or duration
+        if duration is not None and duration > max_seconds + 1:
+            raise TooLong(too_long_message(title, duration, max_seconds))
+        audio_sha = sha if audio == path else file_sha256(audio)
+        chart = work / f"{stem}.json"
+        _generate(audio, chart, title=title, artist=artist, source=source, sha=audio_sha,
+                  progress=_span(progress, _CHART_AFTER_FILE), cancel=cancel)
+        _check(cancel)
+        moves = [(chart, paths.generated_charts_dir() / chart.name)]
+        if audio != path:
+            moves.append((audio, paths.audio_cache_dir() / audio.name))
+        prepared = _commit(conn, work_files=moves, source=source, kind="file", title=title, artist=artist,
+                           duration=duration, audio_sha256=audio_sha, audio_path=path if audio == path else None)
+    _say(progress, 1.0, "Ready")
+    return prepared
+
+
+def _ffmpeg_duration(path: Path) -> float | None:
+    from rokgame.fetch.ffmpeg import media_duration
+
+    return media_duration(path)
+
+
+def _title_from_file(path: Path) -> tuple[str, str]:
+    """Title and artist from the file's tags, else from an "Artist - Title" file name."""
+    try:
+        import mutagen
+
+        tags = mutagen.File(str(path), easy=True)
+    except Exception:  # mutagen is optional and raises many kinds of errors on odd files
+        tags = None
+    if tags is not None and tags.tags is not None:
+        title = next(iter(tags.tags.get("title") or []), "")
+        artist = next(iter(tags.tags.get("artist") or []), "")
+        if title.strip():
+            return title.strip(), artist.strip()
+    stem = path.stem.replace("_", " ").strip()
+    if " - " in stem:
+        artist, title = stem.split(" - ", 1)
+        return title.strip() or stem, artist.strip()
+    return stem or path.name, ""
+
+
+def _generate(audio: Path, chart: Path, *, title: str, artist: str, source: str, sha: str,
+              progress: Progress | None, cancel: Cancel) -> None:
+    """Chart ``audio`` into ``chart`` and make the chart name its audio by file name and hash."""
+    from rokgame.analysis import generate_chart_file
+
+    _say(progress, 0.0, "Charting")
+    written = Path(generate_chart_file(audio, out=chart, progress=progress, cancel=cancel, title=title,
+                                       artist=artist, source=source))
+    if written != chart:
+        os.replace(written, chart)
+    # The chart lives in the cache while a local file stays where the player keeps it: the chart names its
+    # audio by file name and hash, and the library row gives the path.
+    data = json.loads(chart.read_text(encoding="utf-8"))
+    song = data.setdefault("song", {})
+    song["audio"] = audio.name
+    song["audio_sha256"] = sha
+    song.setdefault("source", source)
+    text = json.dumps(data, ensure_ascii=False)
+    result = parse_chart(text)
+    if result.chart is None:
+        raise FetchError(f"the chart made for “{title}” is not playable: {result.errors[0]}")
+    from rokgame.core.chart_io import dumps_chart
+
+    atomic_write_text(chart, dumps_chart(result.chart))
+
+
+def _commit(conn: sqlite3.Connection, *, work_files: list[tuple[Path, Path]], source: str, kind: str, title: str,
+            artist: str, duration: float | None, audio_sha256: str, webpage_url: str | None = None,
+            thumbnail_url: str | None = None, audio_path: Path | None = None) -> PreparedTrack:
+    """Move the finished files into place, then write the library row (one transaction)."""
+    placed: list[Path] = []
+    try:
+        for temp, final in work_files:
+            os.replace(temp, final)
+            placed.append(final)
+        chart_final = next(final for _, final in work_files if final.suffix == ".json")
+        audio_final = audio_path or next(final for _, final in work_files if final.suffix != ".json")
+        track_id, stale = library.add_track(
+            conn, source=source, kind=kind, title=title, artist=artist, duration=duration,
+            audio_path=audio_final, audio_sha256=audio_sha256, chart_path=chart_final,
+            webpage_url=webpage_url, thumbnail_url=thumbnail_url)
+    except BaseException:
+        # No row: take the files back out, so nothing is left that the library does not name.
+        for final in placed:
+            with contextlib.suppress(OSError):
+                final.unlink()
+        raise
+    for old in stale:
+        if old not in placed and CACHE_NAME.match(old.name):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return PreparedTrack(track_id, chart_final, Path(audio_final), title, artist, source)
