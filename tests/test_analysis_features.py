@@ -119,6 +119,6 @@ def test_pitch_of_a_melody_over_a_bass() -> None:
         y[start : start + len(tone)] += 0.5 * tone
         bass = pluck(36 + (midi % 5), 0.7)  # a louder bass note under each one
         y[start : start + len(bass)] += 0.9 * bass
-    pitch, _clarity, rise, _ = onset_pitches(y, np.array([t for t, _ in melody]), sr=SR)
+    pitch, _clarity, rise = onset_pitches(y, np.array([t for t, _ in melody]), sr=SR)
     assert np.all(np.abs(pitch - np.array([m for _, m in melody])) < 0.6), pitch
     assert np.all(rise > 2.5)

@@ -106,7 +106,7 @@ def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarra
     level = onsets.level[pool]
     ok = (level <= style.max_level) | (pitched & (level <= style.max_level + 1))
     strength = onsets.strength[pool]
-    cymbal = np.array([drum_class(b) == 2 for b in onsets.bands[pool]], dtype=bool)
+    cymbal = drum_classes(onsets.bands[pool]) == 2
     needed = np.where((level > 0) & cymbal, style.offbeat_strength, style.min_strength)
     ok &= (strength >= needed) | pitched
     ok &= onsets.loudness[pool] >= style.gate_db
@@ -199,10 +199,13 @@ ANCHOR_SECONDS = 2.0
 
 def drum_class(bands: np.ndarray) -> int:
     """0 kick (low band), 1 snare/body (mid), 2 cymbal (high): where the hit's new energy is."""
-    low, mid, high = (float(b) for b in bands[:3])
-    if low >= mid and low >= high:
-        return 0
-    return 2 if high >= mid else 1
+    return int(drum_classes(np.asarray(bands)[None, :3])[0])
+
+
+def drum_classes(bands: np.ndarray) -> np.ndarray:
+    """:func:`drum_class` of every row of ``bands`` (shape ``(k, 3)``)."""
+    low, mid, high = bands[:, 0], bands[:, 1], bands[:, 2]
+    return np.where((low >= mid) & (low >= high), 0, np.where(high >= mid, 2, 1))
 
 
 def drum_lane(kind: int, anchor: int, lanes: int, alternate: bool) -> int:
@@ -212,7 +215,7 @@ def drum_lane(kind: int, anchor: int, lanes: int, alternate: bool) -> int:
     lane = anchor + side * distance
     if not 0 <= lane < lanes:
         lane = anchor - side * distance
-    return int(np.clip(lane, 0, lanes - 1))
+    return min(max(lane, 0), lanes - 1)
 
 
 def assign(features: TrackFeatures, style: Style, chosen: np.ndarray, lanes: int,
@@ -263,15 +266,18 @@ def _wanted_lanes(features: TrackFeatures, chosen: np.ndarray, lanes: int, melod
     wanted = np.empty(len(chosen), dtype=int)
     anchor, anchor_time = (lanes - 1) // 2, -np.inf
     cymbals = 0
-    for position, index in enumerate(chosen.tolist()):
-        t = float(onsets.times[index])
-        if melody[index] >= 0:
-            wanted[position] = anchor = int(melody[index])
+    kinds = drum_classes(onsets.bands[chosen]).tolist()
+    times = onsets.times[chosen].tolist()
+    melody_of = melody[chosen].tolist()
+    for position in range(len(chosen)):
+        t = times[position]
+        if melody_of[position] >= 0:
+            wanted[position] = anchor = melody_of[position]
             anchor_time = t
             continue
         if t - anchor_time > ANCHOR_SECONDS:
             anchor = (lanes - 1) // 2
-        kind = drum_class(onsets.bands[index])
+        kind = kinds[position]
         cymbals = cymbals + 1 if kind == 2 else cymbals
         wanted[position] = drum_lane(kind, anchor, lanes, alternate=cymbals % 2 == 0)
     return wanted
@@ -315,12 +321,24 @@ def _accents(features: TrackFeatures, chosen: np.ndarray, style: Style) -> set[i
         return set()
     onsets = features.onsets
     strength = onsets.strength[chosen]
-    times = onsets.times[chosen]
-    lo = np.searchsorted(times, times - ACCENT_SECONDS)
-    hi = np.searchsorted(times, times + ACCENT_SECONDS, side="right")
-    context = np.array([np.median(strength[a:b]) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    context = _local_median(onsets.times[chosen], strength, ACCENT_SECONDS)
     accent = (onsets.level[chosen] == 0) & (strength >= style.accent_ratio * context)
     return {int(i) for i in np.flatnonzero(accent)}
+
+
+def _local_median(times: np.ndarray, values: np.ndarray, seconds: float) -> np.ndarray:
+    """The median of ``values`` over the notes within ``seconds`` of each note.
+
+    Computed over a fixed number of neighbours (the typical count in that span), which is
+    vectorised and, away from the edges of a passage, the same thing.
+    """
+    n = len(values)
+    if n == 0:
+        return values.copy()
+    span = np.searchsorted(times, times + seconds, side="right") - np.searchsorted(times, times - seconds)
+    half = max(1, int(np.median(span)) // 2)
+    padded = np.pad(values, half, mode="reflect" if n > half else "edge")
+    return np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1), axis=1)[:n]
 
 
 def _hold_ends(features: TrackFeatures, style: Style, chosen: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,7 +40,13 @@ SEAM = 8192
 _EXACT_SEEK = {"OGG": {"VORBIS"}, "FLAC": None, "WAV": None, "WAVEX": None, "AIFF": None}
 
 
-def load_audio(path: str | os.PathLike[str], *, sr: int = SR, threads: int = 2) -> np.ndarray:
+#: Called in the decoding thread with the output array and the index range ``[lo, hi)`` of it
+#: that is now final: lets the caller analyse each part while the others still decode.
+PartDone = Callable[[np.ndarray, int, int], None]
+
+
+def load_audio(path: str | os.PathLike[str], *, sr: int = SR, threads: int = 2, parts: int | None = None,
+               on_part: PartDone | None = None) -> np.ndarray:
     """Decode ``path`` to a mono float32 signal at ``sr`` Hz.
 
     Parameters
@@ -50,6 +57,11 @@ def load_audio(path: str | os.PathLike[str], *, sr: int = SR, threads: int = 2) 
         Output sampling rate.
     threads : int >= 1
         Decoding threads for formats libsndfile seeks exactly (ogg/vorbis, flac, wav).
+    parts : int, optional
+        Pieces the file is decoded in (at least ``threads``; more pieces balance the threads).
+    on_part : callable, optional
+        ``on_part(y, lo, hi)`` is called (in a decoding thread) as soon as ``y[lo:hi]`` is final.
+        Without it, or when ffmpeg decodes, nothing is called: check what was covered.
 
     Returns
     -------
@@ -68,7 +80,7 @@ def load_audio(path: str | os.PathLike[str], *, sr: int = SR, threads: int = 2) 
         raise AudioError(f"{path} is a folder, not an audio file")
     if path.stat().st_size == 0:
         raise AudioError(f"{path.name} is empty (0 bytes); it has no audio to chart")
-    y = _read_soundfile(path, sr, threads)
+    y = _read_soundfile(path, sr, threads, max(threads, parts or threads), on_part)
     if y is None:
         y = _read_ffmpeg(path, sr)
     duration = len(y) / sr
@@ -81,7 +93,7 @@ def load_audio(path: str | os.PathLike[str], *, sr: int = SR, threads: int = 2) 
     return y
 
 
-def _read_soundfile(path: Path, sr: int, threads: int) -> np.ndarray | None:
+def _read_soundfile(path: Path, sr: int, threads: int, pieces: int, on_part: PartDone | None) -> np.ndarray | None:
     """libsndfile's decode, or ``None`` when it cannot read the file (ffmpeg gets a go)."""
     import soundfile as sf
 
@@ -94,28 +106,33 @@ def _read_soundfile(path: Path, sr: int, threads: int) -> np.ndarray | None:
     if frames <= 0 or rate <= 0 or channels <= 0:
         return None
     exact = fmt in _EXACT_SEEK and (_EXACT_SEEK[fmt] is None or subtype in _EXACT_SEEK[fmt])
-    parts = threads if exact and seekable and frames > 4 * BLOCK else 1
+    parts = pieces if exact and seekable and frames > 4 * BLOCK * pieces else 1
     cuts = [frames * i // parts for i in range(parts + 1)]
     out = np.zeros(int(np.ceil(frames * sr / rate)) + 16, dtype=np.float32)
     ends: list[int] = []
+
+    total = int(np.ceil(frames * sr / rate))
 
     def decode(i: int) -> int:
         # Each part reads a little past both of its seams so the resampler has settled there.
         start, stop = max(0, cuts[i] - SEAM), min(frames, cuts[i + 1] + SEAM)
         limit = len(out) if i == parts - 1 else round(cuts[i + 1] * sr / rate)
-        return _decode_range(path, start, stop, rate, sr, out[:limit], round(start * sr / rate),
-                             skip=round((cuts[i] - start) * sr / rate))
+        end = _decode_range(path, start, stop, rate, sr, out[:limit], round(start * sr / rate),
+                            skip=round((cuts[i] - start) * sr / rate))
+        if on_part is not None:
+            on_part(out, round(cuts[i] * sr / rate), min(end, total))
+        return end
 
     try:
         if parts == 1:
             ends = [decode(0)]
         else:
-            with ThreadPoolExecutor(parts) as pool:
+            with ThreadPoolExecutor(min(parts, threads)) as pool:
                 ends = list(pool.map(decode, range(parts)))
     except (sf.LibsndfileError, RuntimeError):
         # Opens but fails mid-way: damaged, or a codec libsndfile only half supports. ffmpeg gets a go.
         return None
-    return out[: min(ends[-1], int(np.ceil(frames * sr / rate)))]
+    return out[: min(ends[-1], total)]
 
 
 def _decode_range(

@@ -8,6 +8,7 @@ length of the track by about 1.3x the decoded signal.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -128,7 +129,7 @@ class _Stages:
 
 
 def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel: Cancel = None,
-            progress_span: tuple[float, float] = (0.0, 1.0)) -> TrackFeatures:
+            progress_span: tuple[float, float] = (0.0, 1.0), S: np.ndarray | None = None) -> TrackFeatures:
     """Analyse a mono signal for charting.
 
     Parameters
@@ -143,6 +144,8 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
         Checked between stages; when set (or true), :class:`~rokgame.errors.Cancelled` is raised.
     progress_span : (float, float)
         The part of the caller's progress bar this analysis fills.
+    S : np.ndarray [shape=(n_mels, frames)], optional
+        The mel power spectrogram, when the caller already has it (:func:`decode_with_spectrum`).
 
     Returns
     -------
@@ -151,7 +154,8 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
     stage = _Stages(progress, cancel, *progress_span)
     duration = len(y) / sr
     stage(0.0, "spectrum")
-    S = _mel_power_threaded(y, sr=sr)
+    if S is None:
+        S = _mel_frames_threaded(y, 0, 1 + len(y) // HOP, sr=sr)
     stage(0.35, "onsets")
     total_power = S.sum(axis=0)
     S_db = power_to_db(S)
@@ -173,24 +177,30 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
     rough = frames * HOP / sr
     stage(0.5, "timing")
     times = refine_onsets(y, rough, sr=sr)
-    stage(0.6, "beats")
-    beat_envelope = band_env.mean(axis=0)
-    bpm = beat_tracking.tempo(beat_envelope, sr=sr, hop=HOP) if len(frames) >= 8 else 0.0
-    if bpm > 0:
-        local = beat_tracking.local_tempo(beat_envelope, sr=sr, hop=HOP, bpm=bpm)
-        beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local, tightness=BEAT_TIGHTNESS)
-        beat_times = align_beats(beat_frames * HOP / sr, times)
-    else:
-        beat_times = np.zeros(0)
-    grid = build_grid(beat_times, times)
-    if len(beat_times) > 1:
-        # The tempo most of the song is played at (a tempo change moves it, a fill does not).
-        bpm = float(np.median(local))
+    # Pitch (FFTs, which release the GIL) runs in a worker while the beat tracker (a Python
+    # loop) runs here; snapping to the grid later moves an onset by 5 ms at most.
+    with ThreadPoolExecutor(1) as pool:
+        pitches = pool.submit(onset_pitches, y, times, sr=sr)
+        stage(0.6, "beats")
+        beat_envelope = band_env.mean(axis=0)
+        bpm = beat_tracking.tempo(beat_envelope, sr=sr, hop=HOP) if len(frames) >= 8 else 0.0
+        if bpm > 0:
+            local = beat_tracking.local_tempo(beat_envelope, sr=sr, hop=HOP, bpm=bpm)
+            beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local,
+                                                   tightness=BEAT_TIGHTNESS)
+            beat_times = align_beats(beat_frames * HOP / sr, times)
+        else:
+            beat_times = np.zeros(0)
+        grid = build_grid(beat_times, times)
+        if len(beat_times) > 1:
+            # The tempo most of the song is played at (a tempo change moves it, a fill does not).
+            bpm = float(np.median(local))
+        stage(0.75, "pitch")
+        raw_pitch, _clarity, rise = pitches.result()
     times, levels = snap(times, grid, tolerance=0.005)
     order = np.argsort(times, kind="stable")
     times, levels, frames = times[order], levels[order], frames[order]
-    stage(0.75, "pitch")
-    raw_pitch, _clarity, rise, _before = onset_pitches(y, times, sr=sr)
+    raw_pitch, rise = raw_pitch[order], rise[order]
     pitch = np.where(rise >= PITCHED_RISE, raw_pitch, np.nan)
     # A note also ends where the same pitch is struck again (its harmonics grow, if less
     # than a new note's): a repeated note is two short notes, not one long one.
@@ -213,27 +223,74 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
                          silent_fraction=silent)
 
 
-def _mel_power_threaded(y: np.ndarray, *, sr: int, parts: int = 2) -> np.ndarray:
-    """:func:`mel_power` in ``parts`` threads (numpy's FFT releases the GIL)."""
-    n_frames = 1 + len(y) // HOP
-    if n_frames < 4096 or parts < 2:
-        return mel_power(y, sr=sr)
-    # Split on frame boundaries; each part copies out the samples its frames' windows cover.
-    cuts = [n_frames * i // parts for i in range(parts + 1)]
+def mel_frames(y: np.ndarray, first: int, last: int, *, sr: int) -> np.ndarray:
+    """Frames ``first:last`` of the centred mel power spectrogram of ``y`` (zeros beyond its ends)."""
     pad = N_FFT // 2
+    lo = first * HOP - pad  # where frame `first` starts, in signal samples
+    hi = (last - 1) * HOP - pad + N_FFT
+    if lo >= 0 and hi <= len(y):
+        return mel_power(y[lo:hi], sr=sr, center=False)
+    chunk = np.zeros(hi - lo, dtype=np.float32)
+    src_lo, src_hi = max(0, lo), min(len(y), hi)
+    if src_hi > src_lo:
+        chunk[src_lo - lo : src_hi - lo] = y[src_lo:src_hi]
+    return mel_power(chunk, sr=sr, center=False)
 
-    def part(i: int) -> np.ndarray:
-        first, last = cuts[i], cuts[i + 1]
-        lo = first * HOP - pad  # where frame `first` starts, in signal samples
-        hi = (last - 1) * HOP - pad + N_FFT
-        chunk = np.zeros(hi - lo, dtype=np.float32)
-        src_lo, src_hi = max(0, lo), min(len(y), hi)
-        if src_hi > src_lo:
-            chunk[src_lo - lo : src_hi - lo] = y[src_lo:src_hi]
-        return mel_power(chunk, sr=sr, center=False)
 
+def decode_with_spectrum(path: str | os.PathLike[str], *, sr: int, threads: int = 2,
+                         parts: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Decode ``path`` and compute its mel power spectrogram, each piece as soon as it is decoded.
+
+    Decoding (Vorbis above all) and the STFT are the two big costs of charting; done piece
+    by piece in the same threads, one piece's spectrum is computed while another piece
+    still decodes, keeping both cores busy.
+
+    Returns
+    -------
+    y : np.ndarray [shape=(n,), dtype=float32]
+    S : np.ndarray [shape=(n_mels, 1 + n // HOP), dtype=float32]
+    """
+    from rokgame.analysis.decode import load_audio
+
+    pad = N_FFT // 2
+    pieces: list[tuple[int, np.ndarray]] = []
+
+    def on_part(out: np.ndarray, lo: int, hi: int) -> None:
+        # The frames whose whole window lies in this finished piece.
+        first = -(-(lo + pad) // HOP)
+        last = (hi - pad) // HOP + 1
+        if last > first:
+            pieces.append((first, mel_frames(out, first, last, sr=sr)))
+
+    y = load_audio(path, sr=sr, threads=threads, parts=parts, on_part=on_part)
+    n_frames = 1 + len(y) // HOP
+    S = np.empty((N_MELS, n_frames), dtype=np.float32)
+    done = np.zeros(n_frames, dtype=bool)
+    for first, block in pieces:
+        last = min(n_frames, first + block.shape[1])
+        S[:, first:last] = block[:, : last - first]
+        done[first:last] = True
+    missing = np.flatnonzero(~done)
+    if len(missing):
+        # The frames across seams and at the ends (or everything, after an ffmpeg decode).
+        runs = np.split(missing, np.flatnonzero(np.diff(missing) > 1) + 1)
+        big = [r for r in runs if len(r) >= 4096]
+        for run in runs:
+            if len(run) < 4096:
+                S[:, run[0] : run[-1] + 1] = mel_frames(y, int(run[0]), int(run[-1]) + 1, sr=sr)
+        for run in big:
+            S[:, run[0] : run[-1] + 1] = _mel_frames_threaded(y, int(run[0]), int(run[-1]) + 1, sr=sr,
+                                                                parts=threads)
+    return y, S
+
+
+def _mel_frames_threaded(y: np.ndarray, first: int, last: int, *, sr: int, parts: int = 2) -> np.ndarray:
+    """:func:`mel_frames` in ``parts`` threads (numpy's FFT releases the GIL)."""
+    if parts < 2 or last - first < 4096:
+        return mel_frames(y, first, last, sr=sr)
+    cuts = [first + (last - first) * i // parts for i in range(parts + 1)]
     with ThreadPoolExecutor(parts) as pool:
-        blocks = list(pool.map(part, range(parts)))
+        blocks = list(pool.map(lambda i: mel_frames(y, cuts[i], cuts[i + 1], sr=sr), range(parts)))
     return np.concatenate(blocks, axis=1)
 
 
@@ -289,22 +346,28 @@ def _sustain(S_db: np.ndarray, times: np.ndarray, pitch: np.ndarray, raw_pitch: 
         return sustain
     n_frames = S_db.shape[1]
     fps = sr / HOP
+    f0 = midi_to_hz(pitch[pitched])
+    fundamental = np.abs(freqs[None, :] - f0[:, None]).argmin(axis=1)
+    octave = np.abs(freqs[None, :] - 2 * f0[:, None]).argmin(axis=1)
+    # A running maximum over ~60 ms bridges the dips a kick's side-chain pumps into a held note
+    # (only for the bands some note needs).
+    level_all = np.full_like(S_db, -np.inf)
+    rows = np.unique(np.concatenate((fundamental, octave)))
+    padded = np.pad(S_db[rows], ((0, 0), (2, 2)), mode="edge")
+    level_all[rows] = np.maximum.reduce([padded[:, i : i + n_frames] for i in range(5)])
     next_start = np.append(times[pitched[1:]], np.inf)
-    for i, end_time in zip(pitched.tolist(), next_start.tolist(), strict=True):
+    limit = int(MAX_SUSTAIN * fps) + 3
+    for j, i in enumerate(pitched.tolist()):
+        end_time = float(next_start[j])
         again = np.flatnonzero(restrike[i + 1 :] & (np.abs(raw_pitch[i + 1 :] - pitch[i]) < 0.6))
         if len(again):
             end_time = min(end_time, float(times[i + 1 + again[0]]))
-        f0 = float(midi_to_hz(pitch[i]))
-        bands = [int(np.argmin(np.abs(freqs - f0))), int(np.argmin(np.abs(freqs - 2 * f0)))]
         k = round(times[i] * fps)
-        stop = min(n_frames, k + int(MAX_SUSTAIN * fps) + 3, int(np.ceil(min(end_time, times[i] + MAX_SUSTAIN) * fps)))
+        stop = min(n_frames, k + limit, int(np.ceil(min(end_time, times[i] + MAX_SUSTAIN) * fps)))
         if stop <= k + 5:
             sustain[i] = max(0.0, min(end_time, stop / fps) - times[i])
             continue
-        level = S_db[bands, k:stop].max(axis=0)
-        # A running maximum over ~60 ms bridges the dips a kick's side-chain pumps into a held note.
-        padded = np.pad(level, 2, mode="edge")
-        level = np.lib.stride_tricks.sliding_window_view(padded, 5).max(axis=1)
+        level = np.maximum(level_all[fundamental[j], k:stop], level_all[octave[j], k:stop])
         attack = level[1:5].max()
         below = np.flatnonzero(level[5:] < attack - SUSTAIN_DROP_DB)
         end_frame = k + 5 + int(below[0]) if len(below) else stop

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from rokgame.analysis.charting import STYLES, chart_notes
 from rokgame.analysis.decode import SR, load_audio
-from rokgame.analysis.features import Cancel, Progress, TrackFeatures, analyze, check_cancel
+from rokgame.analysis.features import Cancel, Progress, TrackFeatures, analyze, check_cancel, decode_with_spectrum
 from rokgame.analysis.spectral import HOP
 from rokgame.core.chart import DIFFICULTY_NAMES, MAX_LANES, MIN_LANES, Chart, Difficulty, Song, Tempo
 from rokgame.core.chart_io import file_sha256, loads_chart, save_chart
@@ -79,11 +79,11 @@ def generate_chart(audio_path: str | os.PathLike[str], *, lanes: int = 5, progre
     report = progress or (lambda fraction, stage: None)
     check_cancel(cancel)
     report(0.0, "decoding")
-    y = load_audio(path, sr=SR)
+    y, S = decode_with_spectrum(path, sr=SR)
     check_cancel(cancel)
     sha = file_sha256(path)
-    features = analyze(y, sr=SR, progress=report, cancel=cancel, progress_span=(0.25, 0.9))
-    del y
+    features = analyze(y, sr=SR, progress=report, cancel=cancel, progress_span=(0.3, 0.9), S=S)
+    del y, S
     check_cancel(cancel)
     report(0.9, "charting")
     notes = chart_notes(features, lanes=lanes)

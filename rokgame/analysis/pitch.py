@@ -24,52 +24,45 @@ def midi_to_hz(midi: np.ndarray | float) -> np.ndarray:
     return 440.0 * 2.0 ** ((np.asarray(midi, dtype=np.float64) - 69.0) / 12.0)
 
 
-def _spectra(y: np.ndarray, starts: np.ndarray, n: int, *, whiten_bins: int = 31) -> tuple[np.ndarray, np.ndarray]:
-    """Magnitude spectra of ``n``-sample Hann windows starting at ``starts``, plain and whitened.
-
-    Each bin is divided by the mean of the ``whiten_bins`` around it (~330 Hz at 22050 Hz
-    and 2048 points): partials stand out as peaks whatever the overall spectral tilt, so
-    a loud bass no longer outweighs the melody above it.
-    """
-    padded = np.zeros(len(y) + 2 * n, dtype=np.float32)
-    padded[n : n + len(y)] = y
-    index = np.clip(starts, -n, len(y)) + n
+def _magnitudes(padded: np.ndarray, starts: np.ndarray, n: int, window: np.ndarray) -> np.ndarray:
+    """Magnitude spectra (float32) of ``n``-sample windows starting at ``starts`` (sample indices of
+    the signal inside ``padded``, which has ``n`` zeros before and after it)."""
+    index = np.clip(starts, -n, len(padded) - 2 * n) + n
     frames = padded[index[:, None] + np.arange(n)[None, :]]
-    frames *= np.hanning(n).astype(np.float32)
-    magnitude = np.abs(np.fft.rfft(frames, axis=1))
-    half = whiten_bins // 2
+    frames *= window
+    return np.abs(np.fft.rfft(frames, axis=1))
+
+
+def _whiten(magnitude: np.ndarray, bins: int = 31) -> np.ndarray:
+    """Each bin divided by the mean of the ``bins`` around it (~330 Hz at 22050 Hz and 2048 points):
+    partials stand out as peaks whatever the spectral tilt, so a loud bass no longer outweighs
+    the melody above it."""
+    half = bins // 2
     cumulative = np.cumsum(np.pad(magnitude, ((0, 0), (half + 1, half)), mode="edge"), axis=1)
-    local_mean = (cumulative[:, whiten_bins:] - cumulative[:, :-whiten_bins]) / whiten_bins
-    return magnitude, magnitude / (local_mean + 1e-6)
+    local_mean = (cumulative[:, bins:] - cumulative[:, :-bins]) / bins
+    return magnitude / (local_mean + 1e-6)
 
 
-def _harmonic_salience(spectra: np.ndarray, *, sr: int, n: int, midi: np.ndarray, pick: bool = False) -> np.ndarray:
-    """Weighted sum of each candidate's harmonics (peak of the two nearest bins) per spectrum.
-
-    With ``pick``, ``midi`` has one candidate per spectrum (shape ``(k, 1)``) and the result
-    is that candidate's salience in its own spectrum (shape ``(k,)``).
-    """
-    if pick:
-        f0 = midi_to_hz(midi[:, 0])
-        bins = np.arange(1, N_HARMONICS + 1)[None, :] * f0[:, None] * n / sr  # (spectra, harmonics)
-        low = np.floor(bins).astype(int)
-        valid = low + 1 < spectra.shape[1]
-        low = np.where(valid, low, 0)
-        rows = np.arange(len(spectra))[:, None]
-        peak = np.maximum(spectra[rows, low], spectra[rows, low + 1]) * valid
-        return peak @ (0.8 ** np.arange(N_HARMONICS))
+def _comb(midi: np.ndarray, *, sr: int, n: int) -> np.ndarray:
+    """Harmonic comb matrix (bins x candidates): each candidate's first harmonics, weighted
+    0.8^h, spread over the two bins either side of each harmonic's frequency."""
+    n_bins = n // 2 + 1
+    comb = np.zeros((n_bins, len(midi)), dtype=np.float32)
     f0 = midi_to_hz(midi)
-    bins = np.arange(1, N_HARMONICS + 1)[:, None] * f0[None, :] * n / sr  # (harmonics, candidates)
-    low = np.floor(bins).astype(int)
-    valid = low + 1 < spectra.shape[1]
-    low = np.where(valid, low, 0)
-    peak = np.maximum(spectra[:, low], spectra[:, low + 1]) * valid[None]
-    weights = 0.8 ** np.arange(N_HARMONICS)
-    return np.einsum("khc,h->kc", peak, weights)
+    for h in range(1, N_HARMONICS + 1):
+        position = h * f0 * n / sr
+        low = np.floor(position).astype(int)
+        frac = position - low
+        ok = low + 1 < n_bins
+        columns = np.flatnonzero(ok)
+        weight = 0.8 ** (h - 1)
+        np.add.at(comb, (low[ok], columns), weight * (1 - frac[ok]))
+        np.add.at(comb, (low[ok] + 1, columns), weight * frac[ok])
+    return comb
 
 
 def onset_pitches(y: np.ndarray, times: np.ndarray, *, sr: int, delay: float = 0.012,
-                  step: float = 0.25) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                  step: float = 0.25) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The predominant pitch starting at each onset.
 
     Parameters
@@ -92,37 +85,37 @@ def onset_pitches(y: np.ndarray, times: np.ndarray, *, sr: int, delay: float = 0
     clarity : np.ndarray [shape=(k,)]
         How much that series stands out of the candidates (peak / median salience, >= 1).
     rise : np.ndarray [shape=(k,)]
-        Ratio of that series' salience after the onset to just before it: well above 1
-        when the onset starts the note, about 1 when the note was already sounding.
-    before : np.ndarray [shape=(k,)]
-        The predominant pitch just before the onset (what was sounding).
+        Ratio of that series' energy after the onset to just before it: well above 1 when
+        the onset starts the note, about 1 when the note was already sounding.
     """
     times = np.asarray(times, dtype=np.float64)
     k = len(times)
     if k == 0:
         empty = np.zeros(0)
-        return empty, empty, empty, empty
+        return empty, empty, empty
     n = WINDOW
     midi = np.arange(MIDI_LOW, MIDI_HIGH + step / 2, step)
+    comb = _comb(midi, sr=sr, n=n)
     at = np.round(times * sr).astype(np.int64)
+    padded = np.zeros(len(y) + 2 * n, dtype=np.float32)
+    padded[n : n + len(y)] = y
+    window = np.hanning(n).astype(np.float32)
     pitch = np.empty(k)
     clarity = np.empty(k)
     rise = np.empty(k)
-    previous = np.empty(k)
     for start in range(0, k, 256):
         part = at[start : start + 256]
-        after_raw, after = _spectra(y, part + int(delay * sr), n)
-        before_raw, before = _spectra(y, part - n - int(0.004 * sr), n)
-        salience = _harmonic_salience(after, sr=sr, n=n, midi=midi)
+        after = _magnitudes(padded, part + int(delay * sr), n, window)
+        before = _magnitudes(padded, part - n - int(0.004 * sr), n, window)
+        salience = _whiten(after) @ comb
         best = np.argmax(salience, axis=1)
         rows = np.arange(len(part))
         peak = salience[rows, best]
         pitch[start : start + len(part)] = midi[best]
         clarity[start : start + len(part)] = peak / np.maximum(np.median(salience, axis=1), 1e-9)
         # Growth is measured on plain magnitudes: whitening would call a decayed tone as clear as a fresh one.
-        grown = _harmonic_salience(after_raw, sr=sr, n=n, midi=midi[best][:, None], pick=True)
-        was = _harmonic_salience(before_raw, sr=sr, n=n, midi=midi[best][:, None], pick=True)
+        chosen = comb[:, best].T  # (onsets, bins)
+        grown = np.einsum("kb,kb->k", after, chosen)
+        was = np.einsum("kb,kb->k", before, chosen)
         rise[start : start + len(part)] = grown / np.maximum(was, 1e-9 + 1e-3 * grown)
-        previous[start : start + len(part)] = midi[np.argmax(_harmonic_salience(before, sr=sr, n=n, midi=midi),
-                                                             axis=1)]
-    return pitch, clarity, rise, previous
+    return pitch, clarity, rise

@@ -1,0 +1,232 @@
+"""Chart generation speed, memory and quality, as figures.
+
+    .venv/bin/python bench/chartgen.py                 # 4-minute track: decode -> saved JSON, fresh processes
+    .venv/bin/python bench/chartgen.py --breakdown     # where the time goes, stage by stage (one process)
+    .venv/bin/python bench/chartgen.py --long 30       # peak memory on a 30-minute track
+    .venv/bin/python bench/chartgen.py --check         # quality on varied synthetic music and the demo songs
+
+The 4-minute track is a demo song looped to 240 s and saved as Ogg Vorbis (like the
+demo songs and most downloads) in a temporary folder. Every timed run is a new
+``python -m rokgame chart generate`` process with an empty rokgame cache (its own
+ROKGAME_HOME), timed from launch to exit; peak memory is that process's ru_maxrss.
+One untimed run goes first so the OS file cache is warm, as it is for a player.
+Targets on the 2-core reference machine: <= 1.0 s and <= 250 MiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TARGET_SECONDS = 1.0
+TARGET_MIB = 250.0
+
+
+def make_track(folder: Path, seconds: float, source: Path | None = None) -> Path:
+    """A demo song looped to ``seconds`` (or synthetic music when the demo songs are absent), as Ogg."""
+    import soundfile as sf
+
+    path = folder / f"bench-{int(seconds)}s.ogg"
+    if source is not None and source.is_file():
+        y, sr = sf.read(source, dtype="float32", always_2d=True)
+    else:
+        from rokgame.analysis.testsignals import arrange
+
+        song = arrange(bpm=126, bars=32, drums={"kick": "x...x...x...x...", "snare": "....x.......x...",
+                                               "hat": "x.xxx.xxx.xxx.xx"},
+                       melody=[(i * 0.5, 60 + (i * 5) % 17, 0.5) for i in range(256)], sr=44100)
+        y, sr = np.stack([song.y, song.y], axis=1), song.sr
+    frames = int(seconds * sr)
+    with sf.SoundFile(path, "w", sr, y.shape[1], format="OGG", subtype="VORBIS") as handle:
+        written = 0
+        while written < frames:
+            block = y[: min(len(y), frames - written)]
+            for start in range(0, len(block), 32768):  # libsndfile's Vorbis encoder dislikes huge writes
+                handle.write(block[start : start + 32768])
+            written += len(block)
+    return path
+
+
+def timed_run(audio: Path, out: Path) -> tuple[float, float]:
+    """Seconds from launch to exit and peak RSS (MiB) of one fresh ``rokgame chart generate``."""
+    env = dict(os.environ)
+    env["ROKGAME_HOME"] = tempfile.mkdtemp(prefix="rokgame-bench-home-")
+    command = [sys.executable, "-m", "rokgame", "chart", "generate", str(audio), "-o", str(out)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        assert process.stderr is not None
+        raise SystemExit(f"chart generate failed: {process.stderr.read().decode(errors='replace')}")
+    kib = usage.ru_maxrss  # Linux: KiB
+    return elapsed, kib / 1024.0
+
+
+def speed(runs: int, seconds: float) -> int:
+    demo = REPO / "assets" / "songs" / "neon-drive.ogg"
+    with tempfile.TemporaryDirectory(prefix="rokgame-bench-") as folder:
+        audio = make_track(Path(folder), seconds, demo)
+        out = Path(folder) / "chart.json"
+        timed_run(audio, out)  # warm the OS file cache (and any JIT cache); not counted
+        results = [timed_run(audio, out) for _ in range(runs)]
+        chart = json.loads(out.read_text(encoding="utf-8"))
+    times = [t for t, _ in results]
+    memory = [m for _, m in results]
+    notes = {name: len(body["notes"]) for name, body in chart["difficulties"].items()}
+    print(f"track: {seconds:.0f} s Ogg Vorbis ({'neon-drive looped' if demo.is_file() else 'synthetic'})")
+    print(f"runs:  {', '.join(f'{t:.3f}' for t in times)} s")
+    print(f"wall time, decode -> saved JSON, fresh process: median {statistics.median(times):.3f} s "
+          f"(target <= {TARGET_SECONDS:.1f} s)")
+    print(f"peak memory (ru_maxrss of the process): max {max(memory):.0f} MiB (target <= {TARGET_MIB:.0f} MiB)")
+    print(f"notes: {notes}")
+    ok = statistics.median(times) <= TARGET_SECONDS and max(memory) <= TARGET_MIB
+    print("meets both targets" if ok else "MISSES a target (see --breakdown)")
+    return 0
+
+
+def breakdown(seconds: float) -> int:
+    """Stage times inside one process, including what importing costs."""
+    t0 = time.perf_counter()
+    import numpy  # noqa: F401  (measured on purpose)
+    import soundfile  # noqa: F401
+    import soxr  # noqa: F401
+
+    t_numpy = time.perf_counter()
+    import rokgame.analysis as analysis
+    from rokgame.analysis import decode, features
+    from rokgame.analysis.charting import chart_notes
+
+    t_import = time.perf_counter()
+    demo = REPO / "assets" / "songs" / "neon-drive.ogg"
+    stage_times: list[tuple[str, float]] = []
+
+    def record(fraction: float, stage: str) -> None:
+        stage_times.append((stage, time.perf_counter()))
+
+    with tempfile.TemporaryDirectory(prefix="rokgame-bench-") as folder:
+        audio = make_track(Path(folder), seconds, demo)
+        os.environ["ROKGAME_HOME"] = str(Path(folder) / "home")
+        analysis.generate_chart_file(audio, out=Path(folder) / "warm.json", use_cache=False)  # warm caches
+        stage_times.clear()
+        start = time.perf_counter()
+        y, S = features.decode_with_spectrum(audio, sr=decode.SR)
+        decoded = time.perf_counter()
+        result = features.analyze(y, sr=decode.SR, progress=record, S=S)
+        analysed = time.perf_counter()
+        chart_notes(result)
+        charted = time.perf_counter()
+        begin = time.perf_counter()
+        analysis.generate_chart_file(audio, out=Path(folder) / "c.json", use_cache=False)
+        end = time.perf_counter()
+    print(f"import numpy, soundfile, soxr: {t_numpy - t0:.3f} s; import rokgame.analysis: {t_import - t_numpy:.3f} s")
+    print(f"  decode + resample + mel spectrogram (2 threads) {decoded - start:.3f} s")
+    previous_stage, previous_at = stage_times[0] if stage_times else ("analysis", decoded)
+    for stage, at in stage_times[1:]:
+        print(f"    analysis: {previous_stage:<10} {at - previous_at:.3f} s")
+        previous_stage, previous_at = stage, at
+    print(f"    analysis: {previous_stage:<10} {analysed - previous_at:.3f} s")
+    print(f"  notes, lanes, holds (4 difficulties)           {charted - analysed:.3f} s")
+    print(f"generate_chart_file end to end in this process (+ hashing, JSON): {end - begin:.3f} s")
+    print("a fresh `rokgame chart generate` process adds interpreter start-up and the CLI's imports "
+          "(measure: python -X importtime -m rokgame --help)")
+    return 0
+
+
+def long_track(minutes: float) -> int:
+    with tempfile.TemporaryDirectory(prefix="rokgame-bench-") as folder:
+        audio = make_track(Path(folder), minutes * 60, REPO / "assets" / "songs" / "sunday-groove.ogg")
+        elapsed, mib = timed_run(audio, Path(folder) / "long.json")
+        size = audio.stat().st_size / 2**20
+    print(f"{minutes:g}-minute track ({size:.0f} MiB Ogg): {elapsed:.2f} s, peak memory {mib:.0f} MiB")
+    return 0
+
+
+def check() -> int:
+    """Quality on varied synthetic material (known onsets) and, when present, the demo songs."""
+    import mir_eval
+    import soundfile as sf
+
+    from rokgame.analysis import generate_chart
+    from rokgame.analysis.playability import playability_problems
+    from rokgame.analysis.testsignals import arrange
+
+    rock = {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
+    cases = {
+        "rock 120": {"bpm": 120, "drums": rock, "melody": [(i * 0.5, 60 + (i * 7) % 12, 0.5) for i in range(120)]},
+        "swing 90": {"bpm": 90, "swing": 0.33, "drums": {"kick": "x.....x...x.....", "snare": "....x.......x...",
+                                                         "hat": "x.xxx.xxx.xxx.xx"}},
+        "tempo 100->140": {"bpm": [(0, 100), (32, 140)], "drums": rock},
+        "dnb 174": {"bpm": 174, "drums": {"kick": "x.........x.....", "snare": "....x.......x...",
+                                          "hat": "x.x.x.xxx.x.x.x."}},
+        "house 126": {"bpm": 126, "drums": {"kick": "x...x...x...x...", "snare": "....x.......x...",
+                                            "hat": "..x...x...x...x."}},
+        "ballad 66 (held)": {"bpm": 66, "voice": "held", "bars": 8,
+                             "melody": [(i * 2.0, 60 + (i * 5) % 12, 1.8) for i in range(16)]},
+        "plucked melody 100": {"bpm": 100, "bars": 8, "melody": [(i * 1.0, 60 + (i * 3) % 14, 0.9) for i in range(32)]},
+    }
+    os.environ.setdefault("ROKGAME_HOME", tempfile.mkdtemp(prefix="rokgame-bench-home-"))
+    print(f"{'material':<20} {'F(expert)':>9} {'med ms':>7} {'p95 ms':>7}  notes/s easy/medium/hard/expert  problems")
+    with tempfile.TemporaryDirectory(prefix="rokgame-check-") as folder:
+        for name, options in cases.items():
+            options = {"bars": 16, **options}
+            song = arrange(**options)
+            path = Path(folder) / "case.wav"
+            sf.write(path, song.y, song.sr)
+            chart = generate_chart(path)
+            _report(name, song.onsets, chart, len(song.y) / song.sr, playability_problems(chart), mir_eval)
+    songs = REPO / "assets" / "songs"
+    for slug in ("neon-drive", "sunday-groove", "overdrive-170"):
+        truth_path = songs / f"{slug}.truth.json"
+        if not truth_path.is_file():
+            continue
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        times = np.sort([d["t"] for d in truth["drums"]] + [m["t"] for m in truth["melody"]])
+        reference = [t for i, t in enumerate(times.tolist()) if i == 0 or t - times[i - 1] >= 0.03]
+        chart = generate_chart(songs / f"{slug}.ogg")
+        _report(slug, np.array(reference), chart, truth["duration"], playability_problems(chart), mir_eval)
+    return 0
+
+
+def _report(name: str, reference: np.ndarray, chart, duration: float, problems: list[str], mir_eval) -> None:
+    expert = np.unique([n.t for n in chart.difficulties["expert"].notes])
+    f = mir_eval.onset.f_measure(reference, expert, window=0.05)[0]
+    pairs = mir_eval.util.match_events(reference, expert, 0.05)
+    errors = np.abs([expert[j] - reference[i] for i, j in pairs]) * 1000 if pairs else np.array([np.nan])
+    rates = "/".join(f"{len({n.t for n in d.notes}) / duration:.2f}" for d in chart.difficulties.values())
+    print(f"{name:<20} {f:>9.3f} {np.median(errors):>7.1f} {np.percentile(errors, 95):>7.1f}  {rates:<31} "
+          f"{len(problems)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs (median reported; default 5)")
+    parser.add_argument("--seconds", type=float, default=240.0, help="track length (default 240)")
+    parser.add_argument("--breakdown", action="store_true", help="time each stage in one process")
+    parser.add_argument("--long", type=float, metavar="MINUTES", help="peak memory on a track this long")
+    parser.add_argument("--check", action="store_true", help="quality figures on varied material")
+    args = parser.parse_args()
+    if args.breakdown:
+        return breakdown(args.seconds)
+    if args.long:
+        return long_track(args.long)
+    if args.check:
+        return check()
+    return speed(max(3, args.runs), args.seconds)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
