@@ -42,7 +42,14 @@ from rokgame import paths
 from rokgame.core.chart_io import atomic_write_text, file_sha256, parse_chart
 from rokgame.errors import FetchError
 from rokgame.fetch.errors import Cancelled, NoNetwork, TooLong
-from rokgame.fetch.sources import PLAYABLE_EXTENSIONS, SourceKind, canonical_url, classify_source, youtube_id
+from rokgame.fetch.sources import (
+    PLAYABLE_EXTENSIONS,
+    NoSuchFile,
+    SourceKind,
+    canonical_url,
+    classify_source,
+    youtube_id,
+)
 from rokgame.storage import library
 from rokgame.storage.db import connect
 
@@ -222,7 +229,11 @@ def prepare_track(
     ``max_track_minutes`` setting. Raises a :class:`~rokgame.errors.RokError` with
     one sentence for anything that goes wrong, or :class:`Cancelled`.
     """
-    what = classify_source(source)
+    try:
+        what = classify_source(source)
+    except NoSuchFile:
+        _raise_if_moved(source, conn)
+        raise
     if what.kind is SourceKind.CHART:
         raise FetchError(f"{what.value} is a chart; play it with: rokgame play {what.value}")
     if max_minutes is None:
@@ -244,6 +255,21 @@ def prepare_track(
     finally:
         if own:
             conn.close()
+
+
+def _raise_if_moved(text: str, conn: sqlite3.Connection | None) -> None:
+    """A missing file the library knows: say it moved, and what it was."""
+    path = Path(text.strip()).expanduser().absolute()
+    own = conn is None
+    conn = conn if conn is not None else connect()
+    try:
+        track = library.find_track(conn, f"file:{path}")
+    finally:
+        if own:
+            conn.close()
+    if track is not None:
+        raise NoSuchFile(f"file moved or deleted: {path} (“{track.title}” in your library); "
+                         "give its new path to play it again")
 
 
 def search(query: str, *, progress: Progress | None = None, cancel: Cancel = None) -> list[Any]:
