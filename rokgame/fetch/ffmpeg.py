@@ -87,6 +87,7 @@ def convert_to_ogg(
         last = message[-1] if message else f"ffmpeg exited with status {process.returncode}"
         if "No space left on device" in (stderr or ""):
             raise DiskFull(DISK_FULL)
-        raise AudioError(f"couldn't read the audio in {Path(source).name}: {last}")
+        said = last.removeprefix("Error opening input files: ")
+        raise AudioError(f"{Path(source).name} is not audio rokgame can read (ffmpeg says: {said})")
     if progress is not None:
         progress(1.0)
