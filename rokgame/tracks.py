@@ -527,4 +527,6 @@ def _commit(conn: sqlite3.Connection, *, work_files: list[tuple[Path, Path]], so
         if old not in placed and CACHE_NAME.match(old.name):
             with contextlib.suppress(OSError):
                 old.unlink()
-    return PreparedTrack(track_id, chart_final, Path(audio_final), title, artist, source)
+    # The player's edited chart, if there is one, is what gets played; the new generated one waits behind it.
+    active = library.active_chart(library.charts_of(conn, track_id))
+    return PreparedTrack(track_id, active.path if active else chart_final, Path(audio_final), title, artist, source)
