@@ -216,3 +216,35 @@ def test_fetch_command_prints_where_the_chart_is(server: AudioServer, quick_char
     assert Path(chart_line.removeprefix("chart: ")).is_file()
     assert main(["fetch", server.link("song.wav")]) == 0
     assert "already in your library" in capsys.readouterr().out
+
+
+def test_a_youtube_link_becomes_a_youtube_track_named_by_its_id(
+    server: AudioServer, quick_charts: None, monkeypatch: pytest.MonkeyPatch, rokgame_home: Path,
+) -> None:
+    """YouTube at the boundary: its answer is faked (with a format served from 127.0.0.1), the rest is real."""
+    import yt_dlp
+
+    real = yt_dlp.YoutubeDL.extract_info
+    asked: list[str] = []
+
+    def extract_info(self: yt_dlp.YoutubeDL, url: str, download: bool = True, **kwargs: object) -> object:
+        asked.append(url)
+        info = real(self, server.link("song.wav"), download=False)
+        return {**info, "id": "dQw4w9WgXcQ", "title": "Never Gonna Give You Up", "channel": "Rick Astley - Topic",
+                "duration": 6.0, "extractor": "youtube", "extractor_key": "Youtube", "live_status": "not_live",
+                "webpage_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                "thumbnail": "https://i.ytimg.com/vi/dQw4w9WgXcQ/hq720.jpg"}
+
+    monkeypatch.setattr(yt_dlp.YoutubeDL, "extract_info", extract_info)
+    monkeypatch.setattr("rokgame.fetch.network.check_reachable", lambda url, **kw: None)
+    track = prepare_track("https://youtu.be/dQw4w9WgXcQ?si=shared")
+    assert asked == ["https://www.youtube.com/watch?v=dQw4w9WgXcQ"]
+    assert track.audio_path == rokgame_home / "cache" / "audio" / "yt-dQw4w9WgXcQ.ogg"
+    assert track.chart_path == rokgame_home / "cache" / "audio" / "yt-dQw4w9WgXcQ.json"
+    assert (track.title, track.artist) == ("Never Gonna Give You Up", "Rick Astley")
+    [entry] = [e for e in list_entries(connect()) if e.kind == "youtube"]
+    assert entry.source == entry.webpage_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert entry.thumbnail_url == "https://i.ytimg.com/vi/dQw4w9WgXcQ/hq720.jpg"
+    # Any other spelling of the same video is the same track, with no look-up at all.
+    assert prepare_track("https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RD1").reused
+    assert len(asked) == 1
