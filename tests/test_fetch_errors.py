@@ -164,7 +164,7 @@ def no_download(self: yt_dlp.YoutubeDL, *args: Any, **kwargs: Any) -> Any:
 
 
 @pytest.mark.parametrize("fields, words", [
-    ({"is_live": True, "live_status": "is_live", "duration": None}, "is live"),
+    ({"is_live": True, "live_status": "is_live", "duration": None}, "is a live stream; rokgame plays recorded"),
     ({"live_status": "is_upcoming", "duration": None}, "hasn't started yet"),
 ])
 def test_live_streams_are_refused_before_downloading(

@@ -282,9 +282,9 @@ class YtDlp:
         track = self._track(info, url, note)
         live = info.get("live_status")
         if info.get("is_live") or live in ("is_live", "is_upcoming", "post_live"):
-            what = {"is_upcoming": "hasn't started yet", "post_live": "has only just ended and is still "
-                    "being processed"}.get(str(live), "is live")
-            raise LiveStream(f"“{track.title}” is a live stream that {what}; rokgame plays recorded tracks")
+            state = {"is_upcoming": " that hasn't started yet", "post_live": " that has only just ended and is "
+                     "still being processed"}.get(str(live), "")
+            raise LiveStream(f"“{track.title}” is a live stream{state}; rokgame plays recorded tracks")
         if max_seconds is not None:
             if track.duration is not None and track.duration > max_seconds + 1:
                 raise TooLong(too_long_message(track.title, track.duration, max_seconds))
