@@ -29,8 +29,9 @@ def _matched_errors(reference: np.ndarray, found: np.ndarray, window: float = 0.
 
 
 def _beat_envelope(y: np.ndarray) -> np.ndarray:
-    _, flux = onset_strength(power_to_db(mel_power(y, sr=SR)))
-    return band_envelopes(flux, band_groups(mel_frequencies(N_MELS, fmin=FMIN, fmax=SR / 2))).mean(axis=0)
+    groups = band_groups(mel_frequencies(N_MELS, fmin=FMIN, fmax=SR / 2))
+    _, group_flux = onset_strength(power_to_db(mel_power(y, sr=SR)), groups=groups)
+    return band_envelopes(group_flux).mean(axis=0)
 
 
 def test_mel_filterbank_is_librosas() -> None:

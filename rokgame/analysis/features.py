@@ -158,13 +158,11 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
         S = _mel_frames_threaded(y, 0, 1 + len(y) // HOP, sr=sr)
     stage(0.35, "onsets")
     total_power = S.sum(axis=0)
-    S_db = power_to_db(S)
+    S_db = power_to_db(S, out=S)  # in place: one full-length spectrogram at a time
     del S
-    envelope, flux = onset_strength(S_db)
     freqs = mel_frequencies(N_MELS, fmin=FMIN, fmax=sr / 2)
-    groups = band_groups(freqs)
-    band_env = band_envelopes(flux, groups)
-    del flux
+    envelope, group_flux = onset_strength(S_db, groups=band_groups(freqs))
+    band_env = band_envelopes(group_flux)
     # Cymbals get a second look on their own: a 16th-note hi-hat under a full mix barely moves the
     # all-band envelope, yet it is the rhythm a drummer plays and a player hears.
     frames = merge_onsets(onset_detect(envelope, sr=sr, hop=HOP, delta=ONSET_DELTA),
@@ -253,23 +251,31 @@ def decode_with_spectrum(path: str | os.PathLike[str], *, sr: int, threads: int 
     from rokgame.analysis.decode import load_audio
 
     pad = N_FFT // 2
-    pieces: list[tuple[int, np.ndarray]] = []
+    lock = threading.Lock()
+    shared: dict[str, np.ndarray] = {}
 
     def on_part(out: np.ndarray, lo: int, hi: int) -> None:
-        # The frames whose whole window lies in this finished piece.
+        # The frames whose whole window lies in this finished piece, straight into the spectrogram.
         first = -(-(lo + pad) // HOP)
         last = (hi - pad) // HOP + 1
-        if last > first:
-            pieces.append((first, mel_frames(out, first, last, sr=sr)))
+        if last <= first:
+            return
+        block = mel_frames(out, first, last, sr=sr)
+        with lock:
+            if "S" not in shared:
+                frames = 1 + len(out) // HOP
+                shared["S"] = np.empty((N_MELS, frames), dtype=np.float32)
+                shared["done"] = np.zeros(frames, dtype=bool)
+            last = min(last, shared["S"].shape[1])
+            shared["S"][:, first:last] = block[:, : last - first]
+            shared["done"][first:last] = True
 
     y = load_audio(path, sr=sr, threads=threads, parts=parts, on_part=on_part)
     n_frames = 1 + len(y) // HOP
-    S = np.empty((N_MELS, n_frames), dtype=np.float32)
-    done = np.zeros(n_frames, dtype=bool)
-    for first, block in pieces:
-        last = min(n_frames, first + block.shape[1])
-        S[:, first:last] = block[:, : last - first]
-        done[first:last] = True
+    if "S" in shared:
+        S, done = shared["S"][:, :n_frames], shared["done"][:n_frames]
+    else:
+        S, done = np.empty((N_MELS, n_frames), dtype=np.float32), np.zeros(n_frames, dtype=bool)
     missing = np.flatnonzero(~done)
     if len(missing):
         # The frames across seams and at the ends (or everything, after an ffmpeg decode).
@@ -351,10 +357,10 @@ def _sustain(S_db: np.ndarray, times: np.ndarray, pitch: np.ndarray, raw_pitch: 
     octave = np.abs(freqs[None, :] - 2 * f0[:, None]).argmin(axis=1)
     # A running maximum over ~60 ms bridges the dips a kick's side-chain pumps into a held note
     # (only for the bands some note needs).
-    level_all = np.full_like(S_db, -np.inf)
     rows = np.unique(np.concatenate((fundamental, octave)))
     padded = np.pad(S_db[rows], ((0, 0), (2, 2)), mode="edge")
-    level_all[rows] = np.maximum.reduce([padded[:, i : i + n_frames] for i in range(5)])
+    smoothed = np.maximum.reduce([padded[:, i : i + n_frames] for i in range(5)])
+    level_all = {int(band): smoothed[r] for r, band in enumerate(rows)}
     next_start = np.append(times[pitched[1:]], np.inf)
     limit = int(MAX_SUSTAIN * fps) + 3
     for j, i in enumerate(pitched.tolist()):
@@ -367,7 +373,7 @@ def _sustain(S_db: np.ndarray, times: np.ndarray, pitch: np.ndarray, raw_pitch: 
         if stop <= k + 5:
             sustain[i] = max(0.0, min(end_time, stop / fps) - times[i])
             continue
-        level = np.maximum(level_all[fundamental[j], k:stop], level_all[octave[j], k:stop])
+        level = np.maximum(level_all[int(fundamental[j])][k:stop], level_all[int(octave[j])][k:stop])
         attack = level[1:5].max()
         below = np.flatnonzero(level[5:] < attack - SUSTAIN_DROP_DB)
         end_frame = k + 5 + int(below[0]) if len(below) else stop

@@ -27,14 +27,18 @@ from numpy.lib.stride_tricks import sliding_window_view
 BAND_EDGES = (200.0, 2500.0)
 
 
-def onset_strength(S_db: np.ndarray, *, ref_percentile: float = 99.5, gate_db: float = 20.0,
-                   gate_width_db: float = 20.0) -> tuple[np.ndarray, np.ndarray]:
+def onset_strength(S_db: np.ndarray, *, groups: list[np.ndarray] | None = None, ref_percentile: float = 99.5,
+                   gate_db: float = 20.0, gate_width_db: float = 20.0,
+                   block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
     """Onset strength envelope of a dB mel spectrogram.
 
     Parameters
     ----------
     S_db : np.ndarray [shape=(n_mels, n)]
         Log-power mel spectrogram (:func:`~rokgame.analysis.spectral.power_to_db`).
+    groups : list of boolean masks over the bands, optional
+        When given, the flux is returned per group (mean over its bands) instead of per band,
+        and never held for every band at once (long tracks are done ``block`` frames at a time).
     ref_percentile : float
         Each band's reference level: this percentile of its values over the whole song.
     gate_db, gate_width_db : float
@@ -45,31 +49,42 @@ def onset_strength(S_db: np.ndarray, *, ref_percentile: float = 99.5, gate_db: f
     -------
     envelope : np.ndarray [shape=(n,), dtype=float32]
         Mean weighted flux over all bands, scaled so its 99th percentile is 1.
-    flux : np.ndarray [shape=(n_mels, n), dtype=float32]
-        The weighted flux of every band (for band groups, pitch and lane decisions).
+    flux : np.ndarray [shape=(n_mels or len(groups), n), dtype=float32]
+        The weighted flux of every band, or of every group.
     """
     S_db = np.asarray(S_db, dtype=np.float32)
-    _n_mels, n = S_db.shape
-    flux = np.zeros_like(S_db)
+    n_mels, n = S_db.shape
+    rows = n_mels if groups is None else len(groups)
+    flux_out = np.zeros((rows, n), dtype=np.float32)
+    envelope = np.zeros(n, dtype=np.float32)
     if n < 2:
-        return np.zeros(n, dtype=np.float32), flux
-    # Reference: the largest of each band and its two neighbours, one frame back (librosa's max_size=3).
-    previous = S_db[:, :-1].copy()
-    np.maximum(previous[1:], S_db[:-1, :-1], out=previous[1:])
-    np.maximum(previous[:-1], S_db[1:, :-1], out=previous[:-1])
-    np.subtract(S_db[:, 1:], previous, out=flux[:, 1:])
-    np.maximum(flux, 0.0, out=flux)
-    reference = np.percentile(S_db, ref_percentile, axis=1, keepdims=True)
-    weight = S_db - reference
-    weight += gate_db
-    weight *= 1.0 / gate_width_db
-    np.clip(weight, 0.0, 1.0, out=weight)
-    flux *= weight
-    envelope = flux.mean(axis=0)
+        return envelope, flux_out
+    reference = np.percentile(S_db, ref_percentile, axis=1, keepdims=True).astype(np.float32)
+    for start in range(1, n, block):
+        stop = min(n, start + block)
+        current = S_db[:, start:stop]
+        # Reference: the largest of each band and its two neighbours, one frame back (librosa's max_size=3).
+        previous = S_db[:, start - 1 : stop - 1].copy()
+        np.maximum(previous[1:], S_db[:-1, start - 1 : stop - 1], out=previous[1:])
+        np.maximum(previous[:-1], S_db[1:, start - 1 : stop - 1], out=previous[:-1])
+        flux = current - previous
+        np.maximum(flux, 0.0, out=flux)
+        weight = current - reference
+        weight += gate_db
+        weight *= 1.0 / gate_width_db
+        np.clip(weight, 0.0, 1.0, out=weight)
+        flux *= weight
+        envelope[start:stop] = flux.mean(axis=0)
+        if groups is None:
+            flux_out[:, start:stop] = flux
+        else:
+            for g, mask in enumerate(groups):
+                if np.any(mask):
+                    flux_out[g, start:stop] = flux[mask].mean(axis=0)
     scale = float(np.percentile(envelope, 99))
     if scale > 0:
         envelope /= scale
-    return envelope.astype(np.float32, copy=False), flux
+    return envelope, flux_out
 
 
 def band_groups(mel_freqs: np.ndarray, edges: tuple[float, ...] = BAND_EDGES) -> list[np.ndarray]:
@@ -78,8 +93,9 @@ def band_groups(mel_freqs: np.ndarray, edges: tuple[float, ...] = BAND_EDGES) ->
     return [(mel_freqs >= lo) & (mel_freqs < hi) for lo, hi in itertools.pairwise(bounds)]
 
 
-def band_envelopes(flux: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
-    """The onset strength of each band group, each scaled so its 99th percentile is 1.
+def band_envelopes(group_flux: np.ndarray) -> np.ndarray:
+    """The onset strength of each band group (``onset_strength(..., groups=...)``), each scaled
+    so its 99th percentile is 1.
 
     Scaled apart, a kick (three low bands) counts as much as a hi-hat (twenty high ones):
     their mean is the envelope the beat tracker follows. No band is scaled up by more than
@@ -89,7 +105,7 @@ def band_envelopes(flux: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     -------
     envelopes : np.ndarray [shape=(len(groups), n)]
     """
-    envelopes = np.stack([flux[g].mean(axis=0) if np.any(g) else np.zeros(flux.shape[1]) for g in groups])
+    envelopes = np.array(group_flux, dtype=np.float32)
     scale = np.percentile(envelopes, 99, axis=1, keepdims=True)
     # A band with next to nothing in it (no drums in a piano piece) is not blown up to look like one.
     scale = np.maximum(scale, 0.25 * scale.max())
@@ -157,6 +173,13 @@ def merge_onsets(*frames: np.ndarray, tolerance: int) -> np.ndarray:
     return np.asarray(keep, dtype=int)
 
 
+def _gather(y: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``y[index]`` with zeros outside the signal (no padded copy of a long signal)."""
+    inside = (index >= 0) & (index < len(y))
+    values = y[np.clip(index, 0, max(0, len(y) - 1))] if len(y) else np.zeros(index.shape, np.float32)
+    return np.where(inside, values, np.float32(0.0)).astype(np.float32, copy=False)
+
+
 def refine_onsets(y: np.ndarray, times: np.ndarray, *, sr: int, search_before: float = 0.010,
                   search_after: float = 0.025, floor_window: float = 0.030, fraction: float = 0.4,
                   win: int = 64, step: int = 8, block: int = 512) -> np.ndarray:
@@ -188,8 +211,6 @@ def refine_onsets(y: np.ndarray, times: np.ndarray, *, sr: int, search_before: f
     before = round((search_before + floor_window) * sr) + win
     after = round(search_after * sr) + win
     length = before + after + 1
-    padded = np.zeros(len(y) + length + 2, dtype=np.float32)
-    padded[before + 1 : before + 1 + len(y)] = y
     centres = np.round(times * sr).astype(np.int64)
     n_frames = (length - 1 - win) // step + 1
     frame_end = np.arange(n_frames) * step + win - before  # sample offsets from the rough time
@@ -200,7 +221,7 @@ def refine_onsets(y: np.ndarray, times: np.ndarray, *, sr: int, search_before: f
     # Blocks of onsets keep the snippet matrix small on long, busy tracks.
     for start in range(0, len(times), block):
         idx = centres[start : start + block]
-        snippets = padded[idx[:, None] + np.arange(length)[None, :]]
+        snippets = _gather(y, idx[:, None] - before - 1 + np.arange(length)[None, :])
         emphasised = snippets[:, 1:] - 0.97 * snippets[:, :-1]  # pre-emphasis: attacks are broadband
         frames = sliding_window_view(emphasised, win, axis=1)[:, ::step][:, :n_frames]
         level = 10.0 * np.log10(np.einsum("kfw,kfw->kf", frames, frames) / win + 1e-12)

@@ -24,11 +24,11 @@ def midi_to_hz(midi: np.ndarray | float) -> np.ndarray:
     return 440.0 * 2.0 ** ((np.asarray(midi, dtype=np.float64) - 69.0) / 12.0)
 
 
-def _magnitudes(padded: np.ndarray, starts: np.ndarray, n: int, window: np.ndarray) -> np.ndarray:
-    """Magnitude spectra (float32) of ``n``-sample windows starting at ``starts`` (sample indices of
-    the signal inside ``padded``, which has ``n`` zeros before and after it)."""
-    index = np.clip(starts, -n, len(padded) - 2 * n) + n
-    frames = padded[index[:, None] + np.arange(n)[None, :]]
+def _magnitudes(y: np.ndarray, starts: np.ndarray, n: int, window: np.ndarray) -> np.ndarray:
+    """Magnitude spectra (float32) of ``n``-sample windows starting at ``starts`` (zeros outside ``y``)."""
+    from rokgame.analysis.onsets import _gather
+
+    frames = _gather(y, starts[:, None] + np.arange(n)[None, :])
     frames *= window
     return np.abs(np.fft.rfft(frames, axis=1))
 
@@ -97,16 +97,14 @@ def onset_pitches(y: np.ndarray, times: np.ndarray, *, sr: int, delay: float = 0
     midi = np.arange(MIDI_LOW, MIDI_HIGH + step / 2, step)
     comb = _comb(midi, sr=sr, n=n)
     at = np.round(times * sr).astype(np.int64)
-    padded = np.zeros(len(y) + 2 * n, dtype=np.float32)
-    padded[n : n + len(y)] = y
     window = np.hanning(n).astype(np.float32)
     pitch = np.empty(k)
     clarity = np.empty(k)
     rise = np.empty(k)
     for start in range(0, k, 256):
         part = at[start : start + 256]
-        after = _magnitudes(padded, part + int(delay * sr), n, window)
-        before = _magnitudes(padded, part - n - int(0.004 * sr), n, window)
+        after = _magnitudes(y, part + int(delay * sr), n, window)
+        before = _magnitudes(y, part - n - int(0.004 * sr), n, window)
         salience = _whiten(after) @ comb
         best = np.argmax(salience, axis=1)
         rows = np.arange(len(part))
