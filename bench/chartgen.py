@@ -59,8 +59,9 @@ def make_track(folder: Path, seconds: float, source: Path | None = None) -> Path
     return path
 
 
-def timed_run(audio: Path, out: Path) -> tuple[float, float]:
-    """Seconds from launch to exit and peak RSS (MiB) of one fresh ``rokgame chart generate``."""
+def timed_run(audio: Path, out: Path) -> tuple[float, float, float]:
+    """Seconds from launch to exit, peak RSS (MiB) and CPU seconds (user + system, all threads)
+    of one fresh ``rokgame chart generate``."""
     env = dict(os.environ)
     env["ROKGAME_HOME"] = tempfile.mkdtemp(prefix="rokgame-bench-home-")
     command = [sys.executable, "-m", "rokgame", "chart", "generate", str(audio), "-o", str(out)]
@@ -73,7 +74,7 @@ def timed_run(audio: Path, out: Path) -> tuple[float, float]:
         assert process.stderr is not None
         raise SystemExit(f"chart generate failed: {process.stderr.read().decode(errors='replace')}")
     kib = usage.ru_maxrss  # Linux: KiB
-    return elapsed, kib / 1024.0
+    return elapsed, kib / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def speed(runs: int, seconds: float) -> int:
@@ -82,16 +83,22 @@ def speed(runs: int, seconds: float) -> int:
         audio = make_track(Path(folder), seconds, demo)
         out = Path(folder) / "chart.json"
         timed_run(audio, out)  # warm the OS file cache (and any JIT cache); not counted
+        load_before = os.getloadavg()[0]
         results = [timed_run(audio, out) for _ in range(runs)]
         chart = json.loads(out.read_text(encoding="utf-8"))
-    times = [t for t, _ in results]
-    memory = [m for _, m in results]
+    times = [t for t, _, _ in results]
+    memory = [m for _, m, _ in results]
+    cpu = [c for _, _, c in results]
     notes = {name: len(body["notes"]) for name, body in chart["difficulties"].items()}
     print(f"track: {seconds:.0f} s Ogg Vorbis ({'neon-drive looped' if demo.is_file() else 'synthetic'})")
     print(f"runs:  {', '.join(f'{t:.3f}' for t in times)} s")
     print(f"wall time, decode -> saved JSON, fresh process: median {statistics.median(times):.3f} s "
           f"(target <= {TARGET_SECONDS:.1f} s)")
+    print(f"CPU time (user + system, both cores): median {statistics.median(cpu):.3f} s "
+          f"(wall time cannot go below half of it on 2 cores)")
     print(f"peak memory (ru_maxrss of the process): max {max(memory):.0f} MiB (target <= {TARGET_MIB:.0f} MiB)")
+    load = os.getloadavg()[0]
+    print(f"1-minute load average before the runs: {load_before:.2f}, after: {load:.2f} (other work slows the runs)")
     print(f"notes: {notes}")
     ok = statistics.median(times) <= TARGET_SECONDS and max(memory) <= TARGET_MIB
     print("meets both targets" if ok else "MISSES a target (see --breakdown)")
@@ -149,9 +156,10 @@ def breakdown(seconds: float) -> int:
 def long_track(minutes: float) -> int:
     with tempfile.TemporaryDirectory(prefix="rokgame-bench-") as folder:
         audio = make_track(Path(folder), minutes * 60, REPO / "assets" / "songs" / "sunday-groove.ogg")
-        elapsed, mib = timed_run(audio, Path(folder) / "long.json")
+        elapsed, mib, cpu = timed_run(audio, Path(folder) / "long.json")
         size = audio.stat().st_size / 2**20
-    print(f"{minutes:g}-minute track ({size:.0f} MiB Ogg): {elapsed:.2f} s, peak memory {mib:.0f} MiB")
+    print(f"{minutes:g}-minute track ({size:.0f} MiB Ogg): {elapsed:.2f} s ({cpu:.2f} s CPU), "
+          f"peak memory {mib:.0f} MiB")
     return 0
 
 

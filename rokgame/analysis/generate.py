@@ -47,7 +47,7 @@ SPARSE_NOTES_PER_MINUTE = 20
 
 def generate_chart(audio_path: str | os.PathLike[str], *, lanes: int = 5, progress: Progress | None = None,
                    cancel: Cancel = None, title: str | None = None, artist: str | None = None,
-                   source: str | None = None) -> Chart:
+                   source: str | None = None, _sha256: str | None = None) -> Chart:
     """Chart an audio file in all four difficulties.
 
     Parameters
@@ -81,7 +81,7 @@ def generate_chart(audio_path: str | os.PathLike[str], *, lanes: int = 5, progre
     report(0.0, "decoding")
     y, S = decode_with_spectrum(path, sr=SR)
     check_cancel(cancel)
-    sha = file_sha256(path)
+    sha = _sha256 or file_sha256(path)
     features = analyze(y, sr=SR, progress=report, cancel=cancel, progress_span=(0.3, 0.9), S=S)
     del y, S
     check_cancel(cancel)
@@ -135,7 +135,7 @@ def generate_chart_file(audio_path: str | os.PathLike[str], *, out: str | os.Pat
             report(1.0, "cached")
     if chart is None:
         chart = generate_chart(path, lanes=lanes, progress=report, cancel=cancel, title=title, artist=artist,
-                               source=source)
+                               source=source, _sha256=sha)
         report(1.0, "saving")
         _save(chart, cached)
     target = Path(out) if out is not None else cached
