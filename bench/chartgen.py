@@ -25,7 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+# As rokgame.analysis does when it is imported first (the CLI, the game's worker): one BLAS thread.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
