@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -131,6 +130,3 @@ def test_long_melody_notes_are_holds(slug: str, charts: dict[str, tuple[Chart, d
     wrongly = sum(1 for t in short if any(abs(n.t - t) < 0.02 and n.length >= 0.5 for n in expert))
     assert wrongly <= 0.1 * max(1, len(short))
 
-
-def test_demo_paths_are_the_builtin_songs() -> None:
-    assert Path(paths.builtin_songs_dir()).name == "songs"
