@@ -161,7 +161,8 @@ def _is_finite(value: Any) -> bool:
         return False
 
 
-def _type_name(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """How a JSON value is named in a sentence for an author: 'text', 'a number', 'a list'..."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -184,7 +185,7 @@ def _show(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, str):
         return json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
-    return _type_name(value)
+    return json_type_name(value)
 
 
 def _join(path: str, key: str) -> str:
@@ -212,7 +213,7 @@ class _Validator:
     def obj(self, value: Any, path: str, what: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.error(path, f"must be an object ({what}), not {_type_name(value)}")
+        self.error(path, f"must be an object ({what}), not {json_type_name(value)}")
         return None
 
     def unknown(self, data: Mapping[str, Any], known: Sequence[str], path: str) -> dict[str, Any]:
@@ -243,7 +244,7 @@ class _Validator:
         value = data[key]
         if not _is_number(value):
             shown = f" {_show(value)}" if isinstance(value, str) else ""
-            self.error(at, f"must be a number{unit and ' of ' + unit}, not {_type_name(value)}{shown}")
+            self.error(at, f"must be a number{unit and ' of ' + unit}, not {json_type_name(value)}{shown}")
             return None
         if not _is_finite(value):
             problem = f"{_show(value)} is not a finite number" if isinstance(value, float) else "is far too large"
@@ -270,7 +271,7 @@ class _Validator:
             return None
         value = data[key]
         if not isinstance(value, str):
-            self.error(at, f"must be text, not {_type_name(value)}")
+            self.error(at, f"must be text, not {json_type_name(value)}")
             return None
         return value
 
@@ -278,7 +279,7 @@ class _Validator:
 
     def chart(self, data: Any) -> LoadResult:
         if not isinstance(data, dict):
-            self.error("", f"a chart is a JSON object ({{...}}), not {_type_name(data)}")
+            self.error("", f"a chart is a JSON object ({{...}}), not {json_type_name(data)}")
             return self.result(None)
         if "format" not in data:
             self.error("format", 'is missing: this is not a rokgame chart ("format": "rokgame.chart")')
@@ -290,7 +291,7 @@ class _Validator:
         if "version" not in data:
             self.error("version", f"is missing (this rokgame reads version {VERSION})")
         elif not isinstance(version, int) or isinstance(version, bool):
-            self.error("version", f"must be a whole number, not {_type_name(version)}")
+            self.error("version", f"must be a whole number, not {json_type_name(version)}")
         elif version > VERSION:
             self.error("version", f"this chart is format version {version}; this rokgame reads version "
                        f"{VERSION} (update rokgame to play it)")
@@ -405,7 +406,7 @@ class _Validator:
         beats: list[float] = []
         raw = data.get("beats", [])
         if not isinstance(raw, list):
-            self.error("tempo.beats", f"must be a list of beat times in seconds, not {_type_name(raw)}")
+            self.error("tempo.beats", f"must be a list of beat times in seconds, not {json_type_name(raw)}")
         else:
             unsorted_at: int | None = None
             for i, t in enumerate(raw):
@@ -462,7 +463,7 @@ class _Validator:
             return None
         raw = data["notes"]
         if not isinstance(raw, list):
-            self.error(_join(path, "notes"), f"must be a list of notes, not {_type_name(raw)}")
+            self.error(_join(path, "notes"), f"must be a list of notes, not {json_type_name(raw)}")
             return None
         indexed: list[tuple[int, Note]] = []
         for i, item in enumerate(raw):
@@ -482,7 +483,7 @@ class _Validator:
 
     def note(self, value: Any, path: str, lanes: int | None) -> Note | None:
         if not isinstance(value, dict):
-            self.error(path, f'must be a note like {{"t": 1.5, "lane": 0}}, not {_type_name(value)}')
+            self.error(path, f'must be a note like {{"t": 1.5, "lane": 0}}, not {json_type_name(value)}')
             return None
         extra = self.unknown(value, NOTE_KEYS, path)
         problems_before = len(self.problems)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from rokgame.core.chart_io import json_type_name
 from rokgame.errors import RokError
 
 FORMAT = "rokgame.catalogue"
@@ -221,33 +222,17 @@ def offline_pick(day: date, library: Sequence[CatalogueEntry]) -> DailyPick:
 # --------------------------------------------------------------------------- the catalogue file
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def _check(data: Any) -> tuple[list[str], list[CatalogueEntry]]:
     """Every problem (as ``path: message``) and the entries that are fine."""
     problems: list[str] = []
     if not isinstance(data, dict):
-        return [f"a catalogue is a JSON object ({{...}}), not {_type_name(data)}"], []
+        return [f"a catalogue is a JSON object ({{...}}), not {json_type_name(data)}"], []
     if data.get("format") != FORMAT:
         shown = "is missing" if "format" not in data else f"is {json.dumps(data['format'])}"
         return [f'format: {shown}; a Daily Track catalogue has "format": "{FORMAT}"'], []
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        problems.append(f"version: must be a whole number, not {_type_name(version)}"
+        problems.append(f"version: must be a whole number, not {json_type_name(version)}"
                         if "version" in data else f"version: is missing (this rokgame reads version {VERSION})")
     elif version > VERSION:
         problems.append(f"version: this catalogue is version {version}; this rokgame reads version {VERSION} "
@@ -256,7 +241,7 @@ def _check(data: Any) -> tuple[list[str], list[CatalogueEntry]]:
         return [*problems, "entries: is missing"], []
     raw_entries = data["entries"]
     if not isinstance(raw_entries, list):
-        return [*problems, f"entries: must be a list of tracks, not {_type_name(raw_entries)}"], []
+        return [*problems, f"entries: must be a list of tracks, not {json_type_name(raw_entries)}"], []
     if not raw_entries:
         return [*problems, "entries: is empty; a catalogue needs at least one track"], []
     entries: list[CatalogueEntry] = []
@@ -264,7 +249,7 @@ def _check(data: Any) -> tuple[list[str], list[CatalogueEntry]]:
     for i, raw in enumerate(raw_entries):
         at = f"entries[{i}]"
         if not isinstance(raw, dict):
-            problems.append(f'{at}: must be a track like {{"title": "…", "source": "…"}}, not {_type_name(raw)}')
+            problems.append(f'{at}: must be a track like {{"title": "…", "source": "…"}}, not {json_type_name(raw)}')
             continue
         before = len(problems)
         values: dict[str, str] = {}
@@ -276,7 +261,7 @@ def _check(data: Any) -> tuple[list[str], list[CatalogueEntry]]:
                 continue
             value = raw[key]
             if not isinstance(value, str):
-                problems.append(f"{at}.{key}: must be text, not {_type_name(value)}")
+                problems.append(f"{at}.{key}: must be text, not {json_type_name(value)}")
             elif required and not value.strip():
                 problems.append(f"{at}.{key}: is empty")
             else:
