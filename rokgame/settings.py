@@ -41,6 +41,7 @@ class Settings:
     # Tracks
     max_track_minutes: float = 15.0
     daily_catalogue: str | None = None
+    daily_prefetch: bool = True       # fetch and chart today's and tomorrow's Daily Track at start-up
     last_difficulty: str = "medium"
     # Anything a newer rokgame wrote that this one does not know.
     extra: dict[str, Any] = field(default_factory=dict)

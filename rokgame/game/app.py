@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -25,6 +26,9 @@ from rokgame.game.audio import Audio
 from rokgame.game.scenes.base import Scene
 from rokgame.game.theme import Backgrounds, Fonts, TextCache
 from rokgame.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from rokgame.game.prefetch import DailyPrefetch
 
 #: Frames per second when nothing asks for more; gameplay runs uncapped up to this.
 FPS_CAP = 240
@@ -76,6 +80,8 @@ class App:
         self.exit_status = 0
         #: Optional providers other parts of rokgame plug in (see rokgame.game.hooks).
         self.first_frame_callback: Callable[[], None] | None = None
+        #: The Daily Track prefetch, when one was started (see :meth:`start_daily_prefetch`).
+        self.daily_prefetch: DailyPrefetch | None = None
         if self.audio.problem:
             self.notify(self.audio.problem, 6.0)
 
@@ -149,6 +155,22 @@ class App:
         self.exit_status = status
         self.running = False
 
+    # -- background work
+
+    def start_daily_prefetch(self, **options: Any) -> DailyPrefetch:
+        """Fetch and chart today's and tomorrow's Daily Tracks on a daemon worker (cancelled on quit).
+
+        :func:`run` calls this when the ``daily_prefetch`` setting is on; a headless run or a
+        test gets one only by asking. ``options`` go to :class:`~rokgame.game.prefetch.DailyPrefetch`.
+        """
+        from rokgame.game.prefetch import DailyPrefetch
+
+        if self.daily_prefetch is not None:
+            self.daily_prefetch.cancel()
+        options.setdefault("catalogue_setting", self.settings.daily_catalogue)
+        self.daily_prefetch = DailyPrefetch(**options).start()
+        return self.daily_prefetch
+
     # -- one frame
 
     def pump(self) -> None:
@@ -164,6 +186,8 @@ class App:
             if event.type == pygame.QUIT:
                 self.quit(0)
                 return
+            if self.daily_prefetch is not None and self.daily_prefetch.handle_event(event):
+                continue  # its progress and report go to the app, whichever screen is on top
             if event.type == pygame.VIDEORESIZE and not self.fullscreen:
                 self.windowed_size = (event.w, event.h)
                 self.settings.window_size = (event.w, event.h)
@@ -273,6 +297,8 @@ class App:
         return self.exit_status
 
     def shutdown(self) -> None:
+        if self.daily_prefetch is not None:
+            self.daily_prefetch.cancel()
         while self.scenes:
             self.scenes.pop().exit()
         self.audio.stop()
@@ -304,6 +330,8 @@ def run(*, chart: str | os.PathLike[str] | None = None, difficulty: str | None =
 
     app = App(settings)
     app.first_frame_callback = first_frame
+    if app.settings.daily_prefetch and not app.headless:
+        app.start_daily_prefetch()
     app.push(MainMenuScene(app))
     if chart is not None:
         from rokgame.game.scenes.flow import start_chart

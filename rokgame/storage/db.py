@@ -117,6 +117,10 @@ def migrate(connection: sqlite3.Connection) -> int:
         )
     for number in range(current, SCHEMA_VERSION):
         with transaction(connection):
+            # Another connection (the game's worker threads open theirs at the same moment on a first start)
+            # may have applied this one while we waited for the write lock.
+            if connection.execute("PRAGMA user_version").fetchone()[0] > number:
+                continue
             for statement in _statements(MIGRATIONS[number]):
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number + 1}")

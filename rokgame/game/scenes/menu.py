@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pygame
@@ -10,6 +11,18 @@ from rokgame.game import hooks, theme
 from rokgame.game.input import Action
 from rokgame.game.render import widgets
 from rokgame.game.scenes.base import Scene
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One line of a menu panel: its text and look, the space above it, and an optional progress bar below."""
+
+    text: str
+    role: str
+    px: float
+    color: theme.Color
+    gap: int = 0
+    bar: float | None = None
 
 
 class MainMenuScene(Scene):
@@ -27,17 +40,51 @@ class MainMenuScene(Scene):
         self.daily: hooks.DailyView | None = None
         self.daily_state = "none"   # "none" | "loading" | "ready" | "error"
         self.daily_error: str | None = None
+        self._daily_request = 0     # the newest request for the panel
+        self._daily_accepted = 0    # the request whose answer is shown
+        self._for_you_pending = False
+        self._prefetch_seen = 0
 
     def enter(self) -> None:
         self.app.input.set_lanes(5)
-        if hooks.request_daily():
-            self.daily_state = "loading" if self.daily is None else self.daily_state
+        prefetch = self.app.daily_prefetch
+        self._prefetch_seen = prefetch.version if prefetch is not None else 0
+        # First visit: a quick panel (no chart reading), then "For you" in a second pass. Coming back
+        # (a play may have changed both): one pass with everything, the old panel shown meanwhile.
+        self._request_daily(include_for_you=self.daily is not None)
+
+    def _request_daily(self, *, include_for_you: bool) -> None:
+        prefetch = self.app.daily_prefetch
+        number = hooks.request_daily(online=prefetch.online if prefetch is not None else None,
+                                     include_for_you=include_for_you)
+        if number:
+            self._daily_request = number
+            self._for_you_pending = not include_for_you
+            if self.daily is None:
+                self.daily_state = "loading"
+
+    def update(self, dt: float) -> None:
+        prefetch = self.app.daily_prefetch
+        if prefetch is not None and prefetch.version != self._prefetch_seen:
+            # A track became ready, or the prefetch learnt whether the network is there: rebuild the panel.
+            self._prefetch_seen = prefetch.version
+            self._request_daily(include_for_you=True)
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == hooks.DAILY_EVENT:
-            self.daily = event.view
+        if event.type != hooks.DAILY_EVENT:
+            return
+        number = getattr(event, "request", 0)
+        if number and number < self._daily_accepted:
+            return  # an older answer that finished after a newer one
+        self._daily_accepted = number or self._daily_accepted
+        if event.view is not None:
+            self.daily, self.daily_error, self.daily_state = event.view, None, "ready"
+            if self._for_you_pending and number == self._daily_request:
+                self._request_daily(include_for_you=True)
+        elif self.daily is None:
             self.daily_error = event.error
-            self.daily_state = "ready" if event.view is not None else ("error" if event.error else "none")
+            self.daily_state = "error" if event.error else "none"
+        # else: a failed second pass keeps the panel already shown
 
     def handle(self, action: Action) -> None:
         what = self.menu.handle(action)
@@ -85,39 +132,105 @@ class MainMenuScene(Scene):
         widgets.draw_hints(app, surface, [("↑↓ / D-pad", "Choose"), ("Enter / A", "Select"), ("F11", "Fullscreen"),
                                           ("Esc / B", "Back")])
 
-    def _draw_daily(self, surface: pygame.Surface, s: float) -> None:
+    def _daily_rows(self, s: float, inner_w: int) -> tuple[list[_Row], list[_Row]]:
+        """The Daily panel's text: the body (title, reason, best, streak…) and the footer (problem, prefetch)."""
         app = self.app
-        w = surface.get_width()
-        box = pygame.Rect(0, 0, int(min(520 * s, w * 0.4)), int(300 * s))
-        box.topright = (w - int(70 * s), int(150 * s))
-        widgets.draw_panel(app, surface, box, theme.PANEL, alpha=225, radius=int(18 * s),
-                           border=theme.PANEL_HI, border_width=max(1, int(2 * s)))
-        pad = int(26 * s)
-        head = "DAILY TRACK" + (" · OFFLINE" if self.daily is not None and self.daily.offline else "")
-        widgets.blit_text(app, surface, head, "bold", 15 * s, theme.ACCENT, (box.x + pad, box.y + pad))
-        inner_w = box.width - 2 * pad
-        y = box.y + pad + int(30 * s)
-        if self.daily is None:
+        body: list[_Row] = []
+        footer: list[_Row] = []
+        d = self.daily
+        if d is None:
             text = {"loading": "Picking today's track…", "error": "The Daily Track can't be shown right now.",
                     }.get(self.daily_state, "Coming soon: one track a day for everyone.")
-            widgets.blit_text(app, surface, text, "semibold", 20 * s, theme.TEXT_DIM, (box.x + pad, y),
-                              max_width=inner_w)
-            return
+            body += [_Row(row, "semibold", 20 * s, theme.TEXT_DIM)
+                     for row in widgets.wrap_text(app, text, "semibold", 20 * s, inner_w)]
+        else:
+            body.append(_Row(d.title, "heading", 30 * s, theme.TEXT))
+            if d.artist:
+                body.append(_Row(d.artist, "semibold", 18 * s, theme.TEXT_DIM))
+            first = True
+            for line in d.lines[:6]:
+                for row in widgets.wrap_text(app, line, "body", 16 * s, inner_w):
+                    body.append(_Row(row, "body", 16 * s, theme.TEXT_DIM, gap=int((10 if first else 4) * s)))
+                    first = False
+            if d.problem:
+                rows = widgets.wrap_text(app, d.problem, "body", 14 * s, inner_w)
+                footer += [_Row(row, "body", 14 * s, theme.WARN, gap=int(2 * s)) for row in rows[:2]]
+        prefetch = app.daily_prefetch
+        status = prefetch.status_line() if prefetch is not None else None
+        if status is not None:
+            text, fraction = status
+            color = theme.WARN if fraction is None and prefetch is not None and prefetch.state == "done" \
+                else theme.ACCENT_2
+            footer.append(_Row(text, "semibold", 15 * s, color, gap=int(8 * s), bar=fraction))
+        return body, footer
+
+    def _draw_daily(self, surface: pygame.Surface, s: float) -> None:
+        app = self.app
+        w, h = surface.get_size()
+        pad = int(26 * s)
+        box_w = int(min(520 * s, w * 0.4))
+        inner_w = box_w - 2 * pad
+        body, footer = self._daily_rows(s, inner_w)
+        top = int(150 * s)
+        bottom_limit = h - int(60 * s)  # above the key hints
+        for_you = self.daily.for_you_title if self.daily is not None else None
+        for_you_h = self._for_you_height(s, inner_w) if for_you else 0
+        head_h = int(30 * s)
+        content = head_h + sum(self._row_height(r) for r in body + footer) + (int(12 * s) if footer else 0)
+        max_box = bottom_limit - top - (for_you_h + int(16 * s) if for_you_h else 0)
+        box = pygame.Rect(0, 0, box_w, max(int(220 * s), min(max_box, content + 2 * pad)))
+        box.topright = (w - int(70 * s), top)
+        widgets.draw_panel(app, surface, box, theme.PANEL, alpha=225, radius=int(18 * s),
+                           border=theme.PANEL_HI, border_width=max(1, int(2 * s)))
+        head = "DAILY TRACK" + (" · OFFLINE" if self.daily is not None and self.daily.offline else "")
+        widgets.blit_text(app, surface, head, "bold", 15 * s, theme.ACCENT, (box.x + pad, box.y + pad))
+        x = box.x + pad
+        footer_h = sum(self._row_height(r) for r in footer)
+        footer_top = box.bottom - pad - footer_h
+        y = box.y + pad + head_h
+        for row in body:
+            if y + self._row_height(row) > footer_top - (int(8 * s) if footer else 0):
+                break  # a small window: the footer (problem, progress) matters more than the last lines
+            y = self._draw_row(surface, row, x, y, inner_w)
+        y = footer_top
+        for row in footer:
+            y = self._draw_row(surface, row, x, y, inner_w)
+        if for_you:
+            self._draw_for_you(surface, s, pygame.Rect(box.x, box.bottom + int(16 * s), box_w, for_you_h))
+
+    def _row_height(self, row: _Row) -> int:
+        height = row.gap + self.app.text.render("Ag", row.role, row.px, row.color).get_height()
+        return height + (int(row.px * 0.6) if row.bar is not None else 0)
+
+    def _draw_row(self, surface: pygame.Surface, row: _Row, x: int, y: int, width: int) -> int:
+        y += row.gap
+        widgets.blit_text(self.app, surface, row.text, row.role, row.px, row.color, (x, y), max_width=width)
+        y += self.app.text.render("Ag", row.role, row.px, row.color).get_height()
+        if row.bar is not None:
+            thickness = max(3, int(row.px * 0.3))
+            widgets.draw_bar(surface, pygame.Rect(x, y + int(row.px * 0.15), width, thickness), row.bar, row.color)
+            y += int(row.px * 0.6)
+        return y
+
+    def _for_you_rows(self, s: float, inner_w: int) -> list[_Row]:
         d = self.daily
-        r = widgets.blit_text(app, surface, d.title, "heading", 30 * s, theme.TEXT, (box.x + pad, y), max_width=inner_w)
-        y = r.bottom
-        if d.artist:
-            r = widgets.blit_text(app, surface, d.artist, "semibold", 18 * s, theme.TEXT_DIM, (box.x + pad, y),
-                                  max_width=inner_w)
-            y = r.bottom
-        y += int(10 * s)
-        rows = [row for line in d.lines[:6] for row in widgets.wrap_text(app, line, "body", 16 * s, inner_w)]
-        for row in rows:
-            if y > box.bottom - pad - int(18 * s):
-                break
-            r = widgets.blit_text(app, surface, row, "body", 16 * s, theme.TEXT_DIM, (box.x + pad, y),
-                                  max_width=inner_w)
-            y = r.bottom + int(4 * s)
+        assert d is not None and d.for_you_title
+        rows = [_Row("FOR YOU", "bold", 15 * s, theme.ACCENT_2),
+                _Row(d.for_you_title, "heading", 22 * s, theme.TEXT, gap=int(6 * s))]
+        reason = widgets.wrap_text(self.app, d.for_you_reason, "body", 16 * s, inner_w)[:2] if d.for_you_reason else []
+        rows += [_Row(row, "body", 16 * s, theme.TEXT_DIM, gap=int(2 * s)) for row in reason]
+        return rows
+
+    def _for_you_height(self, s: float, inner_w: int) -> int:
+        return sum(self._row_height(r) for r in self._for_you_rows(s, inner_w)) + 2 * int(20 * s)
+
+    def _draw_for_you(self, surface: pygame.Surface, s: float, box: pygame.Rect) -> None:
+        widgets.draw_panel(self.app, surface, box, theme.PANEL, alpha=215, radius=int(18 * s),
+                           border=theme.PANEL_HI, border_width=max(1, int(2 * s)))
+        pad_x, pad_y = int(26 * s), int(20 * s)
+        y = box.y + pad_y
+        for row in self._for_you_rows(s, box.width - 2 * pad_x):
+            y = self._draw_row(surface, row, box.x + pad_x, y, box.width - 2 * pad_x)
 
     def _draw_lanes_art(self, surface: pygame.Surface, s: float) -> None:
         """Five slanted light beams along the bottom right: the game's colours, gently moving."""

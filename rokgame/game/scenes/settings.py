@@ -96,6 +96,8 @@ class SettingsScene(Scene):
             Option("Music volume", "volume", lambda: f"{st.music_volume * 100:.0f}%", change_volume),
             Option("Hit sounds", "hit_sounds", on_off("hit_sounds"), toggle("hit_sounds")),
             Option("Miss sound", "miss_sound", on_off("miss_sound"), toggle("miss_sound")),
+            Option("Daily prefetch", "daily_prefetch", on_off("daily_prefetch"), toggle("daily_prefetch"),
+                   detail="download today's and tomorrow's Daily Track in the background"),
             Option("Lanes to remap", "remap_lanes", lambda: str(self.remap_lanes), change_lanes,
                    detail="which layout the next two entries change (3 to 7 lanes)"),
             Option("Remap keys and buttons…", "remap", activate=lambda: self._remap(),

@@ -1,0 +1,249 @@
+"""The main menu's Daily panel with the start-up prefetch: progress while it runs, the offline fallback, For you."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pygame
+import pytest
+
+from rokgame.core.chart import Chart, Difficulty, Note, Song, Tempo
+from rokgame.core.chart_io import save_chart
+from rokgame.core.daily import daily_pick, parse_catalogue
+from rokgame.game import hooks
+from rokgame.game.app import App
+from rokgame.game.input import Nav, NavAction
+from rokgame.game.scenes.menu import MainMenuScene
+from rokgame.settings import Settings, load_settings, save_settings
+from rokgame.storage.db import connect
+from rokgame.storage.scores import record_play
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "screens"
+SIZES = [(1280, 720), (1920, 1080)]
+CATALOGUE = {"format": "rokgame.catalogue", "version": 1, "entries": [
+    {"title": f"Catalogue Song {i}", "artist": "Band", "source": f"ytsearch1:Band - Catalogue Song {i}",
+     "licence": "CC BY 4.0", "note": f"note {i}"} for i in range(7)]}
+
+
+@dataclass
+class Prepared:
+    track_id: int
+    chart_path: Path
+    audio_path: Path
+    title: str
+    artist: str
+    source: str
+
+
+def write_chart(folder: Path, name: str, *, bpm: float = 120.0, nps: float = 2.0) -> Path:
+    notes = tuple(Note(round(1.0 + i / nps, 3), i % 5) for i in range(int(nps * 20)))
+    chart = Chart(Song(name, f"{name}.ogg", "Artist"), {"medium": Difficulty("medium", notes)}, tempo=Tempo(bpm))
+    path = folder / f"{name.replace(' ', '-')}.json"
+    save_chart(chart, path)
+    return path
+
+
+def add_track(conn: sqlite3.Connection, folder: Path, title: str, **kw: float) -> int:
+    chart = write_chart(folder, title, **kw)
+    track = conn.execute("INSERT INTO tracks (source, kind, title, artist, added_at) VALUES (?, 'url', ?, 'Me', 'x')",
+                         (f"https://example.com/{title.replace(' ', '-')}", title)).lastrowid
+    conn.execute("INSERT INTO charts (track_id, path, origin, chart_sha256, added_at) "
+                 "VALUES (?, ?, 'generated', ?, 'x')", (track, str(chart), "c" * 64))
+    assert track is not None
+    return track
+
+
+def played(conn: sqlite3.Connection, track: int, days_ago: int, accuracy: float, stars: int) -> None:
+    report = {"score": int(accuracy * 100000), "accuracy": accuracy, "stars": stars, "max_combo": 5, "notes": 10,
+              "judgements": {}}
+    when = datetime.now().astimezone().replace(hour=12) - timedelta(days=days_ago)
+    record_play(conn, chart_sha256="c" * 64, difficulty="medium", report=report, track_id=track, now=when)
+
+
+@pytest.fixture
+def catalogue_file(tmp_path: Path) -> Path:
+    """A catalogue of downloads only (no demo song), chosen in the saved settings as the provider reads them."""
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(CATALOGUE))
+    save_settings(Settings(daily_catalogue=str(path)))
+    return path
+
+
+@pytest.fixture
+def app(catalogue_file: Path):
+    hooks.set_daily_provider(None, use_default=True)  # the real panel, from the real database
+    app = App(load_settings(), headless=True, size=(1280, 720))
+    yield app
+    app.shutdown()
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> dict[str, int]:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    conn = connect()
+    try:
+        with conn:
+            tracks = {"fav": add_track(conn, folder, "Neon Drive", bpm=128, nps=4),
+                      "alike": add_track(conn, folder, "Night Runner", bpm=126, nps=4.2),
+                      "slow": add_track(conn, folder, "Slow Boat", bpm=64, nps=1.0)}
+            for days_ago in range(1, 7):
+                played(conn, tracks["fav"], days_ago, 0.95, 5)
+    finally:
+        conn.close()
+    return tracks
+
+
+def wait_for(app: App, condition, what: str, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        shown = f"{getattr(app.top, 'daily_state', '')} {getattr(app.top, 'daily_error', '') or ''}"
+        assert time.monotonic() < end, f"timed out waiting for {what} (menu: {shown})"
+        app.frame(0.01)
+        time.sleep(0.005)
+
+
+def todays_pick_title() -> str:
+    return daily_pick(datetime.now().astimezone().date(), parse_catalogue(json.dumps(CATALOGUE))).title
+
+
+def shoot(app: App, name: str, size: tuple[int, int]) -> Path:
+    app.resize(size)
+    app.frame(1 / 60)
+    return app.screenshot(ARTIFACTS / f"{name}-{size[0]}x{size[1]}.png")
+
+
+class GatedPrepare:
+    """A download that reports 42 % and then waits until the test lets it finish (or the game cancels it)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.release = threading.Event()
+        self.calls: list[str] = []
+        self.saw_cancel = threading.Event()
+
+    def __call__(self, source: str, *, progress=None, cancel=None) -> Prepared:  # type: ignore[no-untyped-def]
+        self.calls.append(source)
+        if progress is not None:
+            progress(0.42, "Downloading")
+        while not self.release.wait(0.02):
+            if cancel is not None and cancel.is_set():
+                self.saw_cancel.set()
+                from rokgame.fetch.errors import Cancelled
+
+                raise Cancelled("cancelled")
+        chart = write_chart(self.folder, f"prepared {len(self.calls)}")
+        return Prepared(len(self.calls), chart, self.folder / "x.ogg", source, "Band", source)
+
+
+def test_the_menu_shows_prefetch_progress_stays_responsive_and_then_plays_today_at_once(app, tmp_path):
+    prepare = GatedPrepare(tmp_path)
+    menu = app.push(MainMenuScene(app))
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    wait_for(app, lambda: prefetch.status_line() is not None and "42" in prefetch.status_line()[0], "progress")
+    assert prefetch.status_line() == ("Getting today's track… 42 %", pytest.approx(0.42))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    assert menu.daily.title == todays_pick_title() and menu.daily.chart_path is None  # not on disk yet
+    # The menu answers while the download runs.
+    before = menu.menu.index
+    menu.handle(NavAction(Nav.DOWN))
+    app.frame(0.01)
+    assert menu.menu.index == before + 1
+    for size in SIZES:
+        shoot(app, "menu-prefetch", size)
+    prepare.release.set()
+    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
+    assert len(prepare.calls) == 2  # today's and tomorrow's
+    wait_for(app, lambda: menu.daily is not None and menu.daily.chart_path is not None, "the rebuilt panel")
+    assert menu.daily.title == todays_pick_title() and not menu.daily.offline
+    assert prefetch.status_line() is None  # the progress line goes away
+
+
+def test_without_a_network_the_menu_falls_back_to_the_library_and_says_so(app, library):
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    assert menu.daily.title == todays_pick_title() and not menu.daily.offline  # network not known yet
+    app.start_daily_prefetch(check_network=lambda: False, prepare=lambda *a, **k: pytest.fail("no network"))
+    wait_for(app, lambda: menu.daily.offline, "the offline panel")
+    title = menu.daily.title
+    assert title in {"Neon Drive", "Night Runner", "Slow Boat"} and menu.daily.chart_path is not None
+    assert any(line.startswith(f"Offline: today's track is {title} from your library") for line in menu.daily.lines)
+    # Deterministic: asking again gives the same fallback.
+    menu.enter()
+    wait_for(app, lambda: menu._daily_accepted == menu._daily_request, "the second answer")
+    assert menu.daily.title == title and menu.daily.offline
+
+
+def test_quitting_cancels_the_prefetch(catalogue_file, tmp_path):
+    hooks.set_daily_provider(None)
+    app = App(load_settings(), headless=True, size=(640, 360))
+    prepare = GatedPrepare(tmp_path)
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    end = time.monotonic() + 20
+    while not prepare.calls:
+        assert time.monotonic() < end
+        time.sleep(0.01)
+    app.shutdown()
+    assert prepare.saw_cancel.wait(10)
+    prefetch.worker.thread.join(10)
+    assert not prefetch.worker.thread.is_alive()
+    hooks.set_daily_provider(None, use_default=True)
+
+
+@pytest.mark.parametrize("setting", [True, False])
+def test_the_game_starts_the_prefetch_only_when_the_setting_is_on(monkeypatch, setting):
+    from rokgame.game import app as app_module
+
+    started = []
+    monkeypatch.setattr(app_module.App, "start_daily_prefetch", lambda self, **kw: started.append(self))
+    hooks.set_daily_provider(None)
+    try:
+        status = app_module.run(settings=Settings(daily_prefetch=setting),
+                                first_frame=lambda: pygame.event.post(pygame.event.Event(pygame.QUIT)))
+    finally:
+        hooks.set_daily_provider(None, use_default=True)
+    assert status == 0
+    assert len(started) == (1 if setting else 0)
+
+
+def test_the_settings_screen_turns_the_prefetch_off_and_it_is_saved(app):
+    from rokgame.game.scenes.settings import SettingsScene
+
+    app.headless = False  # let the screen save, into this test's own ROKGAME_HOME
+    screen = app.push(SettingsScene(app))
+    index = next(i for i, option in enumerate(screen.options) if option.key == "daily_prefetch")
+    assert screen.menu.items[index].label == "Daily prefetch"
+    assert "today's and tomorrow's Daily Track" in (screen.menu.items[index].detail or "")
+    screen.menu.index = index
+    screen.handle(NavAction(Nav.CONFIRM))
+    assert screen.menu.items[index].value == "Off"
+    screen.handle(NavAction(Nav.BACK))
+    app.headless = True
+    assert load_settings().daily_prefetch is False
+
+
+def test_a_first_start_opens_the_new_database_from_several_threads_at_once(rokgame_home):
+    # The menu's panel, the prefetch and "For you" each open the database on their own thread;
+    # on a first start they all find it empty and must not trip over each other's migrations.
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            connect().close()
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
