@@ -212,28 +212,42 @@ def beat_track(envelope: np.ndarray, *, sr: int, hop: int, bpm: float | np.ndarr
 def _dynamic_programme(localscore: np.ndarray, frames_per_beat: np.ndarray,
                        tightness: float) -> tuple[np.ndarray, np.ndarray]:
     n = len(localscore)
-    cumscore = np.zeros(n)
     backlink = np.full(n, -1, dtype=np.int64)
-    # librosa's candidates for frame i, nearest first: i - round(fpb/2) down to i - 2*fpb.
-    near = np.round(frames_per_beat / 2).astype(np.int64)
-    far = (2 * frames_per_beat).astype(np.int64)
+    # librosa's candidates for frame i, nearest first: i - round(fpb/2) down to i - 2*fpb. A
+    # candidate's penalty depends only on its distance and the frame's tempo, so it is computed
+    # once per distinct tempo (a handful) instead of once per frame.
+    tempos, which = np.unique(frames_per_beat, return_inverse=True)
+    near = np.round(tempos / 2).astype(np.int64)
+    far = (2 * tempos).astype(np.int64)
     width = int((far - near).max()) + 1
     block = max(1, int(near.min()))  # every frame in a block looks back past the block's start
     steps = np.arange(width)
-    log_fpb = np.log(frames_per_beat)
+    distance = np.maximum(near[:, None] + steps[None, :], 1)
+    penalty = tightness * (np.log(distance) - np.log(tempos)[:, None]) ** 2
+    penalty[steps[None, :] > (far - near)[:, None]] = np.inf
+    # cumscore behind a pad of -inf: a candidate before the first frame is never chosen.
+    pad = int(far.max()) + 1
+    padded = np.full(pad + n, -np.inf)
+    back = pad - near[:, None] - steps[None, :]  # candidate index in `padded`, relative to the frame
     for start in range(0, n, block):
-        rows = np.arange(start, min(n, start + block))
-        locs = rows[:, None] - near[rows][:, None] - steps[None, :]
-        valid = (locs >= 0) & (steps[None, :] <= (far - near)[rows][:, None])
-        safe = np.where(valid, locs, 0)
-        distance = np.maximum(rows[:, None] - safe, 1)
-        scores = cumscore[safe] - tightness * (np.log(distance) - log_fpb[rows][:, None]) ** 2
-        scores[~valid] = -np.inf
-        best = np.argmax(scores, axis=1)  # first maximum = nearest candidate, as librosa's strict '>'
-        best_score = scores[np.arange(len(rows)), best]
-        found = np.isfinite(best_score)
-        cumscore[rows] = localscore[rows] + np.where(found, best_score, 0.0)
-        backlink[rows] = np.where(found, safe[np.arange(len(rows)), best], -1)
+        stop = min(n, start + block)
+        rows = np.arange(start, stop)
+        w = which[start:stop]
+        if w[0] == w[-1]:  # one tempo in the block (nearly always)
+            locs = rows[:, None] + back[w[0]]
+            scores = padded[locs]
+            scores -= penalty[w[0]]
+        else:
+            locs = rows[:, None] + back[w]
+            scores = padded[locs]
+            scores -= penalty[w]
+        best = scores.argmax(axis=1)  # first maximum = nearest candidate, as librosa's strict '>'
+        picked = np.arange(stop - start)
+        best_score = scores[picked, best]
+        found = best_score > -np.inf
+        padded[pad + start : pad + stop] = localscore[start:stop] + np.where(found, best_score, 0.0)
+        backlink[start:stop] = np.where(found, locs[picked, best] - pad, -1)
+    cumscore = padded[pad:]
     # Frames before the first clear onset start a beat sequence rather than continue one.
     threshold = 0.01 * localscore.max()
     first = int(np.argmax(localscore >= threshold))

@@ -157,7 +157,7 @@ def cap_density(features: TrackFeatures, chosen: np.ndarray, limit: int) -> np.n
     return np.sort(chosen[order[: max(0, limit)]])
 
 
-def melody_lanes(features: TrackFeatures, lanes: int) -> np.ndarray:
+def melody_lanes(features: TrackFeatures, lanes: int, *, _phrases: tuple | None = None) -> np.ndarray:
     """A lane for every pitched onset (NaN-pitch onsets get -1), the same at every difficulty.
 
     Pitches map linearly around the median pitch of the surrounding bars (this block
@@ -167,22 +167,30 @@ def melody_lanes(features: TrackFeatures, lanes: int) -> np.ndarray:
     """
     onsets = features.onsets
     result = np.full(len(onsets), -1, dtype=int)
-    pitched = np.flatnonzero(onsets.pitched)
-    if len(pitched) == 0:
-        return result
-    times = onsets.times[pitched]
-    pitch = onsets.pitch[pitched]
-    block = _phrase_blocks(features, times)
+    pitched, pitch, phrases = _phrases if _phrases is not None else _phrase_pitches(features)
     middle = (lanes - 1) / 2.0
-    for b in np.unique(block).tolist():
-        here = block == b
-        around = np.abs(block - b) <= 1
-        centre = float(np.median(pitch[around]))
-        low, high = np.percentile(pitch[around], [10, 90])
+    for here, centre, low, high in phrases:
         step = max(MIN_SEMITONES_PER_LANE, (high - low) / max(1, lanes - 1))
         lane = np.round((pitch[here] - centre) / step + middle)
         result[pitched[here]] = np.clip(lane, 0, lanes - 1).astype(int)
     return result
+
+
+def _phrase_pitches(features: TrackFeatures) -> tuple:
+    """What :func:`melody_lanes` needs whatever the lane count (computed once per chart): the
+    pitched onsets, their pitches, and per phrase block its onsets and the median, 10th and
+    90th percentile pitch of it and its neighbours."""
+    onsets = features.onsets
+    pitched = np.flatnonzero(onsets.pitched)
+    pitch = onsets.pitch[pitched]
+    phrases = []
+    if len(pitched):
+        block = _phrase_blocks(features, onsets.times[pitched])
+        for b in np.unique(block).tolist():
+            around = pitch[np.abs(block - b) <= 1]
+            low, high = np.percentile(around, [10, 90])
+            phrases.append((block == b, float(np.median(around)), low, high))
+    return pitched, pitch, phrases
 
 
 def _phrase_blocks(features: TrackFeatures, times: np.ndarray) -> np.ndarray:
@@ -393,10 +401,11 @@ def chart_notes(features: TrackFeatures, *, lanes: int = 5) -> dict[str, list[No
         chosen[name] = picked
         pool = picked
     result: dict[str, list[Note]] = {}
+    phrases = _phrase_pitches(features)
     for name in ("easy", "medium", "hard", "expert"):
         style = STYLES[name]
         n_lanes = min(style.lanes, lanes) if name in ("easy", "medium") else lanes
-        melody = melody_lanes(features, n_lanes)
+        melody = melody_lanes(features, n_lanes, _phrases=phrases)
         notes = assign(features, style, chosen[name], n_lanes, melody)
         result[name] = fix_overlaps(notes)
     return result

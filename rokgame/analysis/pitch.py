@@ -26,9 +26,9 @@ def midi_to_hz(midi: np.ndarray | float) -> np.ndarray:
 
 def _magnitudes(y: np.ndarray, starts: np.ndarray, n: int, window: np.ndarray) -> np.ndarray:
     """Magnitude spectra (float32) of ``n``-sample windows starting at ``starts`` (zeros outside ``y``)."""
-    from rokgame.analysis.onsets import _gather
+    from rokgame.analysis.onsets import _windows
 
-    frames = _gather(y, starts[:, None] + np.arange(n)[None, :])
+    frames = _windows(y, starts, n)
     frames *= window
     return np.abs(np.fft.rfft(frames, axis=1))
 
