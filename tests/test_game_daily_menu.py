@@ -247,3 +247,61 @@ def test_a_first_start_opens_the_new_database_from_several_threads_at_once(rokga
     for thread in threads:
         thread.join(30)
     assert errors == []
+
+
+def test_the_menu_shows_a_for_you_pick_computed_after_the_quick_panel(app, library):
+    asked: list[bool] = []
+
+    def spy(*, online=None, include_for_you=False):  # type: ignore[no-untyped-def]
+        asked.append(include_for_you)
+        return hooks.default_daily_provider(online=online, include_for_you=include_for_you)
+
+    hooks.set_daily_provider(spy)
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None and menu.daily.for_you_title is not None, "For you")
+    assert asked[:2] == [False, True]  # the first panel reads no charts; For you comes in a second pass
+    # Neon Drive was played every day this week (so it rests); Night Runner is most like it.
+    assert menu.daily.for_you_title == "Night Runner"
+    assert "Neon Drive" in menu.daily.for_you_reason
+    assert menu.daily.for_you_chart is not None and menu.daily.for_you_chart.name == "Night-Runner.json"
+    assert not any(line.startswith("For you") for line in menu.daily.lines)  # drawn in its own box, not twice
+    for size in SIZES:
+        shoot(app, "menu-for-you", size)
+
+
+def test_a_broken_catalogue_is_one_line_on_the_panel(app, tmp_path):
+    save_settings(Settings(daily_catalogue=str(tmp_path / "gone.json")))
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    assert menu.daily.problem == f"no such catalogue file: {tmp_path / 'gone.json'}; using rokgame's catalogue instead"
+    assert menu.daily.title  # rokgame's own catalogue still gives today's track
+    _body, footer = menu._daily_rows(1.0, 400)
+    assert "".join(row.text for row in footer).startswith("no such catalogue file")
+    for size in SIZES:
+        shoot(app, "menu-catalogue-problem", size)
+
+
+def test_the_fullest_panel_fits_the_screen(app):
+    """Offline, a long title, a broken catalogue, a download running and a For-you pick, all at once."""
+    from rokgame.daily.prefetch import PrefetchProgress
+    from rokgame.game.prefetch import DailyPrefetch
+
+    hooks.set_daily_provider(None)  # nothing may replace the panel below
+    menu = app.push(MainMenuScene(app))
+    menu.daily = hooks.DailyView(
+        "An Extraordinarily Long Title That Keeps Going (Extended Club Remix)", "Somebody & The Others",
+        ["Offline: today's track is An Extraordinarily Long Title That Keeps Going from your library; "
+         "on Saturdays we suggest expert.", "Today's best: 912,345 (97.1%, 5★, expert)",
+         "Streak: 12 days — play today to keep it", "Next track in 2 h 5 min"],
+        offline=True, for_you_title="Night Runner", for_you_included=True,
+        for_you_reason="Like Neon Drive (about the same tempo), one of the tracks you play most and score well on",
+        problem="no such catalogue file: /home/player/.config/rokgame/my-catalogue.json; "
+                "using rokgame's catalogue instead")
+    prefetch = DailyPrefetch()
+    prefetch.state = "running"
+    prefetch.latest = PrefetchProgress(prefetch.days[1], "Tomorrow", 1, 2, "Finding the beats", 0.8)
+    app.daily_prefetch = prefetch
+    assert prefetch.status_line() == ("Getting tomorrow's track… 60 %", pytest.approx(0.6))
+    for size in SIZES:
+        shoot(app, "menu-full", size)
+    app.daily_prefetch = None

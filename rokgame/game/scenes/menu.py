@@ -154,7 +154,8 @@ class MainMenuScene(Scene):
                     first = False
             if d.problem:
                 rows = widgets.wrap_text(app, d.problem, "body", 14 * s, inner_w)
-                footer += [_Row(row, "body", 14 * s, theme.WARN, gap=int(2 * s)) for row in rows[:2]]
+                rows = [*rows[:2], " ".join(rows[2:])] if len(rows) > 3 else rows  # the third row ends in "…"
+                footer += [_Row(row, "body", 14 * s, theme.WARN, gap=int(2 * s)) for row in rows]
         prefetch = app.daily_prefetch
         status = prefetch.status_line() if prefetch is not None else None
         if status is not None:
@@ -171,14 +172,16 @@ class MainMenuScene(Scene):
         box_w = int(min(520 * s, w * 0.4))
         inner_w = box_w - 2 * pad
         body, footer = self._daily_rows(s, inner_w)
-        top = int(150 * s)
         bottom_limit = h - int(60 * s)  # above the key hints
         for_you = self.daily.for_you_title if self.daily is not None else None
         for_you_h = self._for_you_height(s, inner_w) if for_you else 0
+        below = for_you_h + int(16 * s) if for_you_h else 0
         head_h = int(30 * s)
         content = head_h + sum(self._row_height(r) for r in body + footer) + (int(12 * s) if footer else 0)
-        max_box = bottom_limit - top - (for_you_h + int(16 * s) if for_you_h else 0)
-        box = pygame.Rect(0, 0, box_w, max(int(220 * s), min(max_box, content + 2 * pad)))
+        wanted = max(int(220 * s), content + 2 * pad)
+        # Level with the menu when it all fits; a full panel moves up, at most level with the logo.
+        top = max(int(64 * s), min(int(150 * s), bottom_limit - below - wanted))
+        box = pygame.Rect(0, 0, box_w, min(wanted, bottom_limit - below - top))
         box.topright = (w - int(70 * s), top)
         widgets.draw_panel(app, surface, box, theme.PANEL, alpha=225, radius=int(18 * s),
                            border=theme.PANEL_HI, border_width=max(1, int(2 * s)))
