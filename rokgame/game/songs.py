@@ -1,8 +1,10 @@
-"""What song select lists: one small function, so the library can replace the folder scan.
+"""What song select lists: the library's entries, or a plain folder scan when there is no library.
 
-Until the library (:mod:`rokgame.storage.library`) is there, :func:`list_songs` reads
-the charts shipped with the game (``charts/``) and the player's own charts folder.
-When the library offers ``list_entries(conn)``, its entries are used instead.
+:func:`list_songs` opens the library with :func:`rokgame.tracks.open_library` (the
+start-up sweep of what a killed download left, then the scan of ``charts/`` and the
+player's charts folder; no network) and lists :func:`rokgame.storage.library.list_entries`.
+Without a library it reads the charts shipped with the game and the player's own
+charts folder directly.
 """
 
 from __future__ import annotations
@@ -83,20 +85,14 @@ def scan_chart_folders(folders: Iterable[Path]) -> list[SongEntry]:
 
 def _from_library() -> list[SongEntry] | None:
     try:
-        from rokgame.storage import library  # the fetch engineer's library, when it exists
-        from rokgame.storage.db import connect
+        from rokgame.storage import library
+        from rokgame.tracks import open_library  # no yt-dlp or librosa at import: only the sweep and the scan
     except ImportError:
         return None
-    list_entries = getattr(library, "list_entries", None)
-    if list_entries is None:
-        return None
     try:
-        conn = connect()
+        conn = open_library()
         try:
-            scan = getattr(library, "scan_charts", None)
-            if scan is not None:
-                scan(conn)
-            rows = list_entries(conn)
+            rows = library.list_entries(conn)
         finally:
             conn.close()
     except Exception:  # the library is optional here: a broken one must not stop the menu
@@ -115,9 +111,17 @@ def _from_library() -> list[SongEntry] | None:
             lanes=int(_attr(row, "lanes", 5) or 5),
             chart_sha256=_attr(row, "chart_sha256", "") or file_sha256(chart_path),
             track_id=_attr(row, "track_id", None), source=_attr(row, "source", None),
+            bpm=_bpm(_attr(row, "bpm", None)),
             bests=_normal_bests(_attr(row, "bests", None) or _attr(row, "best_scores", None)),
         ))
     return out
+
+
+def _bpm(value: Any) -> float | None:
+    # Only what the library row already knows: reading every chart for its tempo would slow song select down.
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return None
 
 
 def _attr(row: Any, name: str, default: Any) -> Any:

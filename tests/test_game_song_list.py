@@ -1,0 +1,73 @@
+"""What song select lists: the library opened like at start-up (sweep, then chart scan), with BPM when it is known."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from rokgame import paths
+from rokgame.core.chart_io import save_chart
+from rokgame.game import hooks
+from rokgame.game.app import App
+from rokgame.game.songs import list_songs
+from rokgame.settings import Settings
+
+
+@pytest.fixture
+def app():
+    hooks.set_daily_provider(None)
+    app = App(Settings(), headless=True, size=(1280, 720))
+    yield app
+    app.shutdown()
+    hooks.set_daily_provider(None, use_default=True)
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_song_select_finds_new_charts_and_clears_what_a_killed_download_left(make_chart, monkeypatch):
+    monkeypatch.delenv("ROKGAME_NO_LIBRARY", raising=False)
+    cache = paths.audio_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    leftover = cache / f".attempt-{dead_pid()}-deadbeef"
+    leftover.mkdir()
+    (leftover / "yt-abcdefghijk.ogg").write_bytes(b"half a download")
+    orphan = cache / "yt-abcdefghijk.ogg"  # named like ours, in no library row: a commit that never happened
+    orphan.write_bytes(b"audio without a row")
+    charts = paths.user_charts_dir()
+    charts.mkdir(parents=True, exist_ok=True)
+    save_chart(make_chart(title="My Own Chart"), charts / "mine.json")
+
+    songs = list_songs()
+
+    assert "My Own Chart" in [song.title for song in songs]
+    assert any(song.title != "My Own Chart" for song in songs)  # the demo songs are still there
+    assert not leftover.exists() and not orphan.exists()
+
+
+def test_song_select_shows_the_bpm_the_library_knows(app, monkeypatch):
+    from rokgame.game.scenes.song_select import SongSelectScene
+    from rokgame.storage import library
+
+    real = library.list_entries
+
+    def with_tempo(conn):  # type: ignore[no-untyped-def]
+        entries = [asdict(entry) for entry in real(conn)]
+        entries[0]["bpm"] = 128.4  # the first one knows its tempo, the others do not
+        return entries
+
+    monkeypatch.setattr(library, "list_entries", with_tempo)
+    scene = app.push(SongSelectScene(app))
+    assert len(scene.visible) >= 2
+    details = [item.detail or "" for item in scene.menu.items]
+    assert sum("BPM" in detail for detail in details) == 1
+    assert any(detail.endswith("128 BPM") for detail in details)
+    app.frame(1 / 60)
+    app.screenshot(Path(__file__).resolve().parent / "artifacts" / "screens" / "song-select-bpm-1280x720.png")
