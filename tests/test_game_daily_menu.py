@@ -305,3 +305,20 @@ def test_the_fullest_panel_fits_the_screen(app):
     for size in SIZES:
         shoot(app, "menu-full", size)
     app.daily_prefetch = None
+
+
+def test_the_daily_screen_shows_the_download_and_then_plays_at_once(app, tmp_path):
+    from rokgame.game.scenes.daily import DailyScene
+
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    prepare = GatedPrepare(tmp_path)
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))
+    wait_for(app, lambda: prefetch.status_line() is not None and "42" in prefetch.status_line()[0], "progress")
+    assert daily.view is not None and daily.view.chart_path is None  # Enter would download first
+    for size in SIZES:
+        shoot(app, "daily-prefetch", size)
+    prepare.release.set()
+    wait_for(app, lambda: daily.view is not None and daily.view.chart_path is not None, "the ready track")
+    assert app.top is daily and daily.view.title == todays_pick_title()

@@ -21,9 +21,20 @@ class DailyScene(Scene):
         self.view = view
         self.state = state
         self.error = error
+        prefetch = app.daily_prefetch
+        self._prefetch_seen = prefetch.version if prefetch is not None else 0
+
+    def update(self, dt: float) -> None:
+        prefetch = self.app.daily_prefetch
+        if prefetch is not None and prefetch.version != self._prefetch_seen:
+            # Today's track just became ready (or the network is known to be gone): show what Enter does now.
+            self._prefetch_seen = prefetch.version
+            hooks.request_daily(online=prefetch.online)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == hooks.DAILY_EVENT:
+            if event.view is None and self.view is not None:
+                return  # a failed refresh keeps what is shown
             self.view, self.error = event.view, event.error
             self.state = "ready" if self.view is not None else "error"
 
@@ -82,6 +93,16 @@ class DailyScene(Scene):
                 r = widgets.blit_text(app, surface, row, "body", 19 * s, theme.TEXT_DIM, (x, ty), max_width=inner)
                 ty = r.bottom + int(4 * s)
             ty += int(4 * s)
+        prefetch = app.daily_prefetch
+        status = prefetch.status_line() if prefetch is not None else None
+        if status is not None:
+            text, fraction = status
+            bar_y = box.bottom - pad - int(46 * s)
+            widgets.blit_text(app, surface, text, "semibold", 17 * s, theme.ACCENT_2 if fraction is not None
+                              else theme.WARN, (x, bar_y), anchor="bottomleft", max_width=inner)
+            if fraction is not None:
+                widgets.draw_bar(surface, pygame.Rect(x, bar_y + int(6 * s), inner, max(3, int(5 * s))),
+                                 fraction, theme.ACCENT_2)
         ready = "plays now" if view.chart_path is not None else "downloads and charts it first"
         widgets.blit_text(app, surface, f"Suggested difficulty: {view.difficulty.title()} · Enter {ready}",
                           "semibold", 18 * s, theme.ACCENT_2, (x, box.bottom - pad), anchor="bottomleft",
