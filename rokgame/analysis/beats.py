@@ -114,10 +114,17 @@ def tempo(envelope: np.ndarray, *, sr: int, hop: int, start_bpm: float = START_B
 
 def _comb_strength(acf: np.ndarray, lags: np.ndarray) -> np.ndarray:
     """Mean autocorrelation at one, two and four beats for every lag (rows of ``acf`` are lags)."""
-    grid = np.arange(acf.shape[0])
-    if acf.ndim == 1:
-        return sum(np.interp(k * lags, grid, acf) for k in (1, 2, 4)) / 3.0
-    return np.stack([_comb_strength(acf[:, i], lags) for i in range(acf.shape[1])], axis=1)
+    total = 0.0
+    for k in (1, 2, 4):
+        # Linear interpolation between integer lags, written as np.interp computes it
+        # (slope * offset + value) so that every column gets the same numbers, all at once.
+        position = k * lags
+        below = np.minimum(np.floor(position).astype(np.int64), acf.shape[0] - 2)
+        offset = position - below
+        if acf.ndim > 1:
+            offset = offset[:, None]
+        total = total + ((acf[below + 1] - acf[below]) * offset + acf[below])
+    return total / 3.0
 
 
 def local_tempo(envelope: np.ndarray, *, sr: int, hop: int, bpm: float, spread: float = 0.3,
