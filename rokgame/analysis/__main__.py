@@ -38,4 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    # A one-shot process: the collector's last pass over every object at interpreter exit costs
+    # ~35 ms (measured: 55 ms from return to exit, 17 ms with everything frozen), and nothing
+    # left now is garbage worth finding.
+    import gc
+
+    gc.freeze()
+    raise SystemExit(status)
