@@ -11,7 +11,9 @@ Rules:
   late still costs the note); further from every note it is a ghost tap
   (``press`` returns ``None`` and nothing is lost).
 * A note nobody pressed for is auto-missed once the song is past its miss window
-  (``update``), stamped at ``note.t + windows.miss``.
+  (``update``), stamped at the first instant it could no longer be hit
+  (``note.t + windows.miss``, plus the edge tolerance that keeps a press exactly on
+  the edge a hit), so a press on the edge is never reported after the miss it beat.
 * A hold's judgement is its head's. Once the head is hit the hold is "held":
   releasing within the Good window of its end, or holding until its end, completes
   it; letting go earlier drops it (a :class:`HoldResult` with ``completed=False``).
@@ -29,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rokgame.core.chart import Note
-from rokgame.core.timing import HitWindows, Judgement
+from rokgame.core.timing import EDGE_TOLERANCE, HitWindows, Judgement
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +212,8 @@ class Judge:
                 note = self.notes[index]
                 if self.windows.can_still_hit(now - note.t):
                     break
-                decided.append(self._judge(index, Judgement.MISS, None, note.t + self.windows.miss))
+                missed_at = note.t + self.windows.miss + EDGE_TOLERANCE
+                decided.append(self._judge(index, Judgement.MISS, None, missed_at))
         for lane, (index, since) in list(self._holding.items()):
             note = self.notes[index]
             if now >= note.end:
