@@ -5,13 +5,17 @@ PY     := $(VENV)/bin/python
 STAMP_PLAY := $(VENV)/.installed-play
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: play test lint bench demo-songs clean
+.PHONY: play test fuzz lint bench demo-songs clean
 
 play: $(STAMP_PLAY)
 	$(PY) -m rokgame
 
 test: $(STAMP_TEST)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest
+
+# Fresh random examples for every property test (make test draws the same ones each run): hunts bugs.
+fuzz: $(STAMP_TEST)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q $(shell grep -l '@given' tests/*.py)
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check rokgame tests tools bench main.py

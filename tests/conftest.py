@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `make test` (and CI) draws the same examples every run, so a red build always means a change
+# broke something; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws new ones each run to find bugs.
+settings.register_profile("default", derandomize=True)
+settings.register_profile("fuzz", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Headless before anything imports pygame: no window, no sound device needed.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")

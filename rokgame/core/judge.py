@@ -67,9 +67,13 @@ Result = HitResult | HoldResult
 DEFAULT_WINDOWS = HitWindows()
 
 
-def event_order(event: InputEvent) -> tuple[float, bool, int]:
-    """Sort key for input events: by time, releases before presses at the same instant."""
-    return (event.t, event.down, event.lane)
+def event_order(event: InputEvent) -> tuple[float, bool]:
+    """Sort key for input events: by time, releases before presses at the same instant.
+
+    Use it with a stable sort: presses at one instant keep the order they were recorded
+    in, which decides which note of a chord scores at the higher multiplier.
+    """
+    return (event.t, event.down)
 
 
 def _result_order(result: Result) -> tuple[float, int]:

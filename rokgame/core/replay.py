@@ -42,7 +42,10 @@ class Replay:
 
 
 def sorted_events(events: Iterable[InputEvent]) -> list[InputEvent]:
-    """Events in the order they happened (releases first when a release and a press coincide)."""
+    """Events in the order they happened (releases first when a release and a press coincide).
+
+    The sort is stable, so presses stamped at the same instant keep their recorded order.
+    """
     return sorted(events, key=event_order)
 
 
