@@ -50,6 +50,20 @@ def test_a_refused_link_is_one_line_from_the_cli(capsys: pytest.CaptureFixture[s
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("source", ["file:///etc/passwd", "no/such/song.mp3", "https://"])
+def test_play_refuses_a_bad_source_with_a_sentence_before_opening_a_window(
+        source: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import rokgame.game.app
+
+    def no_window(**kwargs: object) -> int:
+        raise AssertionError("the game window opened for a source rokgame refuses")
+
+    monkeypatch.setattr(rokgame.game.app, "run", no_window)
+    assert main(["play", source]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("rokgame: ") and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("text", ["daft punk one more time", "Metallica: One", "AC/DC - Thunderstruck",
                                   "Sigur Rós – Hoppípolla"])
 def test_anything_else_is_a_search(text: str) -> None:

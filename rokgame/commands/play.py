@@ -72,6 +72,9 @@ def run_play(args: argparse.Namespace) -> int:
 
     if _looks_like_chart(args.source):
         return run(chart=_existing_chart(Path(args.source)), difficulty=args.difficulty)
+    from rokgame.fetch.sources import classify_source
+
+    classify_source(args.source)  # a refused link or a missing file: one sentence here, not a window
     return run(source=args.source, difficulty=args.difficulty)
 
 
