@@ -140,6 +140,6 @@ def test_a_replay_keeps_the_recorded_order_of_a_chord_so_autoplay_reaches_the_ma
     # Found by hypothesis: a chord of a tap and a hold on the 20th/21st note. Autoplay presses the
     # hold last so its sustain scores at x3; re-sorting the chord by lane had pressed it first.
     taps = [Note(0.3 * i, i % 5) for i in range(19)]
-    notes = taps + [Note(6.0, 1, 0.15), Note(6.0, 3)]
+    notes = [*taps, Note(6.0, 1, 0.15), Note(6.0, 3)]
     session = run_replay(chart_of(notes), "expert", autoplay(notes))
     assert session.score.score == session.score.max_score
