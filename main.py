@@ -1,5 +1,5 @@
 """Run rokgame from a checkout: ``python main.py`` does what ``rokgame`` does."""
 
-from rokgame.cli import main
+from rokgame.cli import entry
 
-raise SystemExit(main())
+entry()

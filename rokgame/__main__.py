@@ -1,5 +1,5 @@
 """``python -m rokgame``: the same entry point as the ``rokgame`` command."""
 
-from rokgame.cli import main
+from rokgame.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -86,3 +86,17 @@ def test_user_mistake_is_one_sentence_and_debug_shows_the_traceback(
     assert err.strip() == "rokgame: that chart is broken"
     assert main(["--debug", "chart", "info", str(target)]) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_command_imports_only_its_own_module_and_help_still_lists_every_command(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys; from rokgame.cli import main; main(['chart', 'validate', 'charts/neon-drive.json']);"
+              "print(sorted(m for m in sys.modules if m.startswith('rokgame.commands.')))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "['rokgame.commands.chart']"
+    helped = subprocess.run([sys.executable, "-m", "rokgame", "--help"], cwd=repo, capture_output=True, text=True)
+    assert helped.returncode == 0
+    for command in ("play", "fetch", "search", "library", "chart", "daily", "history"):
+        assert f"    {command} " in helped.stdout
