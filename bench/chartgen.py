@@ -171,13 +171,15 @@ chart_command.run_generate = timed_generate
 from rokgame.cli import main
 status = main(["chart", "generate", *sys.argv[1:]])
 sys.stderr.write("TIMELINE " + json.dumps(marks) + "\n")
+import gc
+gc.freeze()  # as rokgame.cli.entry does
 raise SystemExit(status)
 """
 
 #: (mark that ends the segment, what happened since the previous mark)
 _SEGMENTS = [
     ("python", "interpreter start-up (site, editable-install finder)"),
-    ("cli", "CLI: import every command module, build the parser"),
+    ("cli", "CLI: import the chart command, build the parser"),
     ("decoding", "import numpy, soundfile, soxr, rokgame.analysis; hash the audio"),
     ("spectrum", "decode + resample + mel spectrogram (2 threads)"),
     ("timing", "onset strength, peak picking"),
