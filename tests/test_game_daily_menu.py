@@ -322,3 +322,71 @@ def test_the_daily_screen_shows_the_download_and_then_plays_at_once(app, tmp_pat
     prepare.release.set()
     wait_for(app, lambda: daily.view is not None and daily.view.chart_path is not None, "the ready track")
     assert app.top is daily and daily.view.title == todays_pick_title()
+
+
+@pytest.fixture
+def no_second_download(monkeypatch):
+    """Counts the downloads the Daily screen starts itself; none of them may reach the network."""
+    started: list[str] = []
+
+    def job_for(source: str):  # type: ignore[no-untyped-def]
+        started.append(source)
+        return lambda worker: pytest.fail(f"a second download of {source} was started")
+
+    monkeypatch.setattr("rokgame.game.workers.prepare_track_job", job_for)
+    return started
+
+
+def test_enter_while_the_prefetch_downloads_today_waits_for_it_instead_of_downloading_again(
+        app, tmp_path, no_second_download):
+    from rokgame.game.scenes.daily import DailyScene
+    from rokgame.game.scenes.gameplay import GameplayScene
+
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    prepare = GatedPrepare(tmp_path)
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))
+    wait_for(app, lambda: prefetch.status_line() is not None and "42" in prefetch.status_line()[0], "progress")
+    assert daily.view is not None and daily.view.chart_path is None
+    daily.handle(NavAction(Nav.CONFIRM))
+    app.frame(0.01)
+    assert app.top is daily and daily.waiting is not None
+    for size in SIZES:
+        shoot(app, "daily-waiting", size)
+    daily.handle(NavAction(Nav.CONFIRM))  # pressing again while waiting starts nothing either
+    prepare.release.set()
+    wait_for(app, lambda: isinstance(app.top, GameplayScene), "today's track in gameplay")
+    assert no_second_download == []
+    assert prepare.calls[0] == f"Band - {todays_pick_title()}"  # the one download: the prefetch's
+    play = app.top.info
+    assert play.chart_path == tmp_path / "prepared-1.json"
+    assert play.daily_date == daily.view.daily_date  # the play counts for today's streak
+
+
+def test_esc_stops_waiting_and_a_failed_prefetch_is_one_sentence_without_a_second_download(
+        app, tmp_path, no_second_download):
+    from rokgame.fetch.errors import NoNetwork
+    from rokgame.game.scenes.daily import DailyScene
+
+    gate = threading.Event()
+
+    def failing(source: str, *, progress=None, cancel=None):  # type: ignore[no-untyped-def]
+        gate.wait(20)
+        raise NoNetwork("Couldn't reach YouTube — check your connection")
+
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=failing)
+    daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))
+    daily.handle(NavAction(Nav.CONFIRM))
+    assert daily.waiting is not None
+    daily.handle(NavAction(Nav.BACK))  # Esc: stop waiting, stay on the screen
+    assert daily.waiting is None and app.top is daily
+    daily.handle(NavAction(Nav.CONFIRM))
+    gate.set()
+    wait_for(app, lambda: daily.waiting is None, "the end of the wait")
+    assert app.top is daily and no_second_download == []
+    assert [n.text for n in app.notices] == [
+        "Today's track could not be fetched: Couldn't reach YouTube — check your connection"]
+    wait_for(app, lambda: prefetch.state == "done", "the prefetch")

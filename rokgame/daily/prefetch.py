@@ -42,6 +42,10 @@ class PrefetchProgress:
     total: int
     stage: str
     fraction: float  # 0..1 over the whole prefetch
+    #: The day's chart, on the report that says it is ready (stage ``"ready"``).
+    chart_path: Path | None = None
+    #: Why the day's track could not be prepared (one sentence), on the report that says it failed.
+    error: str | None = None
 
     @property
     def text(self) -> str:
@@ -126,18 +130,20 @@ def prefetch_daily(
             break
         pick = daily_pick(day, catalogue)
 
-        def tell(fraction: float, stage: str, *, _i: int = index, _day: date = day, _title: str = pick.title) -> None:
+        def tell(fraction: float, stage: str, *, chart: Path | None = None, error: str | None = None,
+                 _i: int = index, _day: date = day, _title: str = pick.title) -> None:
             if progress is not None:
                 try:
                     share = min(1.0, max(0.0, float(fraction)))
                 except (TypeError, ValueError):
                     share = 0.0  # a stage without a figure
-                progress(PrefetchProgress(_day, _title, _i, len(days), stage, (_i + share) / len(days)))
+                progress(PrefetchProgress(_day, _title, _i, len(days), stage, (_i + share) / len(days), chart,
+                                          error))
 
         ready = local_chart_for(pick.source)
         if ready is not None:
             report.prepared[day] = ready
-            tell(1.0, "ready")
+            tell(1.0, "ready", chart=ready)
             continue
         if prepare is None:
             from rokgame.tracks import prepare_track  # yt-dlp and librosa: only now, on this worker thread
@@ -152,9 +158,9 @@ def prefetch_daily(
                 report.cancelled = True
                 break
             report.failed[day] = str(error)
-            tell(1.0, f"failed: {error}")
+            tell(1.0, f"failed: {error}", error=str(error))
             continue
         remember_prepared(pick.source, prepared)
         report.prepared[day] = Path(prepared.chart_path)
-        tell(1.0, "ready")
+        tell(1.0, "ready", chart=report.prepared[day])
     return report

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pygame
@@ -48,6 +49,10 @@ class DailyPrefetch:
         #: its panel then.
         self.version = 0
         self._ready = 0        # days made ready so far (written by the worker thread only)
+        #: Each day's chart once it is ready, and each day's failure (one sentence); written by the worker
+        #: thread (one dict assignment each), read by the screens.
+        self.charts: dict[date, Path] = {}
+        self.failures: dict[date, str] = {}
         self._ready_seen = 0
         self.worker = Worker(self._job, name="daily-prefetch", post=post)
 
@@ -64,6 +69,10 @@ class DailyPrefetch:
 
         def progress(report: Any) -> None:
             self.latest = report
+            if report.chart_path is not None:
+                self.charts[report.date] = Path(report.chart_path)
+            if report.error is not None:
+                self.failures[report.date] = report.error
             if report.stage == "ready":
                 self._ready += 1
             worker.progress(report.fraction, report.stage)
@@ -85,6 +94,22 @@ class DailyPrefetch:
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    def preparing(self, day: date) -> bool:
+        """True while ``day``'s track is still to come from this prefetch (queued or downloading).
+
+        A screen that wants that track waits for it instead of starting a second download of
+        the same thing (see :meth:`chart_for` and :meth:`failure_for`).
+        """
+        return self.running and day in self.days and day not in self.charts and day not in self.failures
+
+    def chart_for(self, day: date) -> Path | None:
+        """``day``'s chart, once this prefetch made it ready."""
+        return self.charts.get(day)
+
+    def failure_for(self, day: date) -> str | None:
+        """Why this prefetch could not get ``day``'s track (one sentence), if it tried and failed."""
+        return self.failures.get(day)
 
     @property
     def online(self) -> bool | None:
