@@ -181,3 +181,53 @@ def test_daily_provider_fills_the_menu_panel_without_blocking(app):
     assert menu.daily_state == "loading"
     wait_for(app, lambda: menu.daily is not None)
     assert menu.daily.title == "Neon Drive"
+
+
+def test_background_work_waits_while_a_song_is_played_and_goes_on_after(app, make_chart, tmp_path, monkeypatch):
+    from rokgame.game import workers
+    from rokgame.game.scenes.results import ResultsScene
+
+    monkeypatch.setattr(workers, "HOLD_LEASE", 60.0)  # a slow test machine must not let the lease lapse
+    path = tmp_path / "song.json"
+    chart = make_chart()
+    save_chart(chart, path)
+    clock = ManualClock()
+    scene = make_gameplay(app, chart, path, "expert", player=ManualPlayer(clock), show_results=True)
+    app.push(scene)
+    app.frame(0.01)
+    steps: list[str] = []
+    waits = workers.background.waits
+
+    def charting(worker: Worker) -> str:  # the Daily Track prefetch's shape: work, report, work
+        steps.append("decoded")
+        worker.progress(0.3, "Analysing")
+        steps.append("charted")
+        return "chart"
+
+    worker = Worker(charting, name="prefetch-like", post=lambda event: None).start()
+    wait_for(app, lambda: workers.background.waits > waits)
+    for event in autoplay(chart.difficulty("expert").notes):
+        clock.set(event.t)
+        scene.handle(LaneAction(event.lane, event.down, event.t))
+        app.frame(0.01)
+    clock.set(scene.session.end_time)
+    app.frame(0.01)
+    assert steps == ["decoded"] and worker.thread.is_alive(), "no background work while the song plays"
+    clock.set(scene.session.end_time + 1.5)
+    app.frame(0.01)
+    assert isinstance(app.top, ResultsScene)
+    worker.thread.join(10)
+    assert steps == ["decoded", "charted"], "the work goes on once the song is over"
+
+
+def test_a_gameplay_screen_that_vanishes_never_stops_background_work_for_good():
+    from rokgame.game.workers import BackgroundWork
+
+    gate = BackgroundWork()
+    gate.hold(0.05)  # a screen renewed its hold once, then was never updated again
+    waited = gate.wait(threading.Event())
+    assert waited > 0 and not gate.held
+    gate.hold(60.0)
+    cancel = threading.Event()
+    cancel.set()
+    assert gate.wait(cancel) < 1.0, "quitting the game (cancel) wakes a waiting worker at once"

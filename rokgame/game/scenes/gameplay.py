@@ -4,6 +4,9 @@ The scene owns the clock and the keys; :class:`~rokgame.core.session.PlaySession
 owns the rules. Lane input arrives already stamped with the song time at which it
 left the event queue (:meth:`input_time` is read by the app for each event), so a
 slow frame never moves a judgement. Drawing happens at song time − visual offset.
+While the song plays (count-in included) the scene holds :data:`~rokgame.game.workers.background`
+every frame, so the Daily Track prefetch and any other worker wait instead of taking
+frames; the pause menu and the results let them go on.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from rokgame.game.input import Action, DeviceAction, LaneAction, Nav, NavAction
 from rokgame.game.render.highway import HighwayRenderer
 from rokgame.game.render.hud import HudInfo, Popup, draw_hud
 from rokgame.game.scenes.base import Scene
+from rokgame.game.workers import background
 
 #: Lead-in: at least this long between the start and the first note (YARG).
 LEAD_IN = 2.0
@@ -99,6 +103,8 @@ class GameplayScene(Scene):
 
     def enter(self) -> None:
         self.app.input.set_lanes(self.chart.lanes)
+        if not self.done:
+            background.hold()
         if not self.started:
             self.started = True
             self.player.start(self.start_time)
@@ -106,8 +112,10 @@ class GameplayScene(Scene):
                 self.app.notify("This song's audio file is missing: playing silently.", 5.0)
 
     def exit(self) -> None:
-        if self.done and self.results_scene is None:
-            self.player.stop()
+        if self.done:
+            background.release()
+            if self.results_scene is None:
+                self.player.stop()
 
     def input_time(self) -> float:
         """The song clock, read as each event leaves the queue."""
@@ -175,6 +183,7 @@ class GameplayScene(Scene):
 
     def restart(self) -> None:
         self.done = True
+        background.release()
         self.player.stop()
         from rokgame.game.scenes.flow import restart_play
 
@@ -182,6 +191,7 @@ class GameplayScene(Scene):
 
     def quit_to_menu(self) -> None:
         self.done = True
+        background.release()
         self.player.stop()
         self.app.save_settings()
         from rokgame.game.scenes.menu import MainMenuScene
@@ -195,6 +205,7 @@ class GameplayScene(Scene):
     def update(self, dt: float) -> None:
         if self.done:
             return
+        background.hold()  # renewed each frame: the lease lapses by itself if this screen is gone
         if self.paused:
             return
         if self.count_in_until is not None:
@@ -240,6 +251,7 @@ class GameplayScene(Scene):
         if self.done:
             return
         self.done = True
+        background.release()
         self.player.fade()
         report = self.session.report()
         new_best = False
