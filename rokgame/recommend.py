@@ -138,6 +138,12 @@ class FeatureCache:
         self.changed = True
         return found
 
+    def forget(self, chart_paths: Iterable[Path]) -> None:
+        """Drop the figures of these charts (their track was removed)."""
+        for path in chart_paths:
+            if self.entries.pop(str(path), None) is not None:
+                self.changed = True
+
     def save(self) -> None:
         if not self.changed:
             return

@@ -141,6 +141,27 @@ def open_library(*, scan: bool = True) -> sqlite3.Connection:
     return conn
 
 
+def remove_track(conn: sqlite3.Connection, track_id: int) -> library.RemovedTrack:
+    """Remove a track and what rokgame stored for it; never the player's own files, never their plays.
+
+    :func:`rokgame.storage.library.remove_track` deletes the row and the track's files in
+    the cache; the Daily Track's note of a prepared chart and the "For you" figures of the
+    track's charts are dropped here too.
+    """
+    charts = [c.path for c in library.charts_of(conn, track_id)]
+    removed = library.remove_track(conn, track_id)
+    from rokgame.daily.local import forget_prepared
+    from rokgame.recommend import FeatureCache
+
+    gone = [*removed.deleted, *(c for c in charts if c not in removed.kept)]
+    with contextlib.suppress(OSError):  # caches: an entry left behind names a file that is gone
+        forget_prepared(gone)
+    figures = FeatureCache()
+    figures.forget(gone)
+    figures.save()
+    return removed
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True

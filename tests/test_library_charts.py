@@ -142,6 +142,36 @@ def test_remove_deletes_cache_files_and_never_the_players_own(server: AudioServe
     assert mine(conn) == []
 
 
+def test_remove_leaves_nothing_of_the_track_in_the_cache_and_keeps_what_is_not_its(server: AudioServer,
+                                                                                    tmp_path: Path) -> None:
+    from rokgame.analysis import generate_chart_file
+    from rokgame.daily.local import prepared_chart, prepared_path, remember_prepared
+    from rokgame.recommend import features_cache_path, warm_feature_cache
+
+    own = make_audio(tmp_path / "mine" / "Some Band - own song.wav", 6.0, seed=8)
+    other = make_audio(tmp_path / "elsewhere" / "Some Band - own song.wav", 6.0, seed=9)  # same name, other audio
+    downloaded = prepare_track(server.link("song.wav"))  # real charting: it keeps its own cached copy
+    local = prepare_track(str(own))
+    other_chart = generate_chart_file(other)  # `rokgame chart generate` of another file: stays
+    remember_prepared("ytsearch1:Some Band - song", downloaded)
+    assert warm_feature_cache() >= 2
+    cache = paths.cache_dir()
+    before = {p for p in cache.rglob("*") if p.is_file()}
+    assert len([p for p in before if p.parent == paths.generated_charts_dir()]) >= 4  # charts + charter copies
+
+    assert main(["library", "remove", str(downloaded.track_id)]) == 0
+    assert main(["library", "remove", str(local.track_id)]) == 0
+
+    left = {p for p in cache.rglob("*") if p.is_file()}
+    assert {p for p in left if p.parent in (paths.generated_charts_dir(), paths.audio_cache_dir())} == {other_chart}
+    assert own.is_file() and other.is_file()  # the player's files
+    assert prepared_chart("ytsearch1:Some Band - song") is None
+    assert "ytsearch1:Some Band - song" not in json.loads(prepared_path().read_text())
+    figures = json.loads(features_cache_path().read_text())
+    assert str(downloaded.chart_path) not in figures and str(local.chart_path) not in figures
+    assert mine(connect()) == []
+
+
 def test_remove_refuses_what_it_must_not_remove(capsys: pytest.CaptureFixture[str]) -> None:
     conn = open_library()
     demo = next(e for e in list_entries(conn) if e.kind == "builtin")

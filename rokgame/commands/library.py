@@ -66,7 +66,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from rokgame.storage.db import connect
-    from rokgame.storage.library import remove_track
+    from rokgame.tracks import remove_track
 
     conn = connect()
     try:

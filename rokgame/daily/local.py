@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +116,15 @@ def remember_prepared(source: str, prepared: Any) -> None:
         "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     atomic_write_text(prepared_path(), json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def forget_prepared(chart_paths: Iterable[Path]) -> None:
+    """Drop the Daily Tracks that were prepared into these charts (their track was removed)."""
+    gone = {str(path) for path in chart_paths}
+    data = _read_prepared()
+    kept = {source: entry for source, entry in data.items() if entry.get("chart_path") not in gone}
+    if kept != data:
+        atomic_write_text(prepared_path(), json.dumps(kept, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def prepared_chart(source: str) -> Path | None:

@@ -18,6 +18,8 @@ Rules kept here:
 
 from __future__ import annotations
 
+import glob
+import json
 import os
 import re
 import sqlite3
@@ -382,8 +384,48 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def _analysis_cache_stem(audio: Path) -> str:
+    # The charter's cache names its charts "<stem>.<16 hex key>.json" with this stem
+    # (rokgame.analysis.generate.cache_path; storage may not import analysis).
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in audio.stem)[:60] or "track"
+
+
+_CACHE_KEY = re.compile(r"\.[0-9a-f]{16}\.json")
+
+
+def analysis_cache_copies(audio: Path | None, audio_sha256: str | None) -> list[Path]:
+    """The charter's own cached charts of this audio (any generator version or lane count).
+
+    Charting keeps a copy of every chart it makes in the generated-charts folder, keyed by
+    the audio's hash; the track's chart is a second file. A copy is recognised by its name
+    and by the ``song.audio_sha256`` inside it, so another audio file with the same name is
+    never touched.
+    """
+    if audio is None or not audio_sha256:
+        return []
+    stem = _analysis_cache_stem(audio)
+    found = []
+    folder = paths.generated_charts_dir()
+    for candidate in folder.glob(f"{glob.escape(stem)}.*.json"):
+        if not _CACHE_KEY.fullmatch(candidate.name[len(stem):]):
+            continue
+        try:
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        song = data.get("song") if isinstance(data, dict) else None
+        if isinstance(song, dict) and song.get("audio_sha256") == audio_sha256:
+            found.append(candidate)
+    return sorted(found)
+
+
 def remove_track(conn: sqlite3.Connection, track_id: int) -> RemovedTrack:
-    """Forget a track; delete its files that live in the cache (and only those)."""
+    """Forget a track; delete its files that live in the cache (and only those).
+
+    That is the downloaded or converted audio, the generated chart, and the charter's
+    cached copies of it (unless another track has the same audio). The player's own
+    audio file and their charts are kept, and so are their plays.
+    """
     track = get_track(conn, track_id)
     if track is None:
         raise StorageError(f"there is no track {track_id} in the library (see: rokgame library)")
@@ -404,6 +446,8 @@ def remove_track(conn: sqlite3.Connection, track_id: int) -> RemovedTrack:
         # unlinked from the track, show up on their own at the next scan.
         conn.execute("DELETE FROM charts WHERE track_id = ?", (track_id,))
         conn.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
+    if not tracks_with_audio(conn, track.audio_sha256 or ""):  # no other track shares the charter's cache
+        doomed += [f for f in analysis_cache_copies(track.audio_path, track.audio_sha256) if f not in doomed]
     deleted = []
     for file in doomed:
         try:
