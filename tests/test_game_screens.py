@@ -192,3 +192,29 @@ def test_song_select_type_to_search(app):
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0))
     app.frame(1 / 60)
     assert len(scene.visible) == everything and app.top is scene  # Esc clears the search first
+
+
+@pytest.mark.parametrize("size", [*SIZES, (640, 360), (800, 600)])
+@pytest.mark.parametrize("lanes", [5, 7])
+def test_the_judgement_pop_up_never_covers_the_highway(app, make_chart, size, lanes):
+    from rokgame.game.render.highway import Layout
+    from rokgame.game.render.hud import HudInfo, Popup, draw_hud
+
+    _, scene = gameplay(app, make_chart, lanes=lanes)
+    app.resize(size)
+    L = Layout.for_size(size, lanes)
+    info = HudInfo("Test Song", "Test Artist", "expert", 0.5, 1.5, False, False)
+    canvases = []
+    for popup in (None, Popup("perfect", None, app.now), Popup("great", "LATE", app.now)):
+        canvas = pygame.Surface(size)
+        draw_hud(app, canvas, L, scene.session.score, info, popup, failed=False)
+        canvases.append(canvas)
+    without = pygame.surfarray.array3d(canvases[0])
+    for with_popup in canvases[1:]:
+        xs, ys = (pygame.surfarray.array3d(with_popup) != without).any(axis=2).nonzero()
+        assert len(xs), "the pop-up is drawn"
+        for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+            s = (y - L.vanish_y) / (L.hit_y - L.vanish_y)  # the highway's perspective scale on this row
+            assert not L.cx - L.half_width(s) <= x <= L.cx + L.half_width(s), \
+                f"the pop-up covers the highway at {(x, y)}"
+        assert ys.min() <= L.hit_y <= ys.max(), "the pop-up sits level with the strike line"

@@ -1,7 +1,9 @@
 """The gameplay HUD: score, multiplier, combo, accuracy, rock meter, progress, judgement pop-ups.
 
 Reads the score processor (never changes it). Layout hangs off the highway's edges,
-so it follows the window size and the lane count.
+so it follows the window size and the lane count. Nothing is drawn over the highway
+while notes come down it: the judgement pop-up sits beside the strike line, at the
+foot of the score column (like Clone Hero and YARG keep their counters off the notes).
 """
 
 from __future__ import annotations
@@ -67,9 +69,9 @@ def draw_hud(app: App, surface: pygame.Surface, L: Layout, score: Any, info: Hud
         surface.blit(img, (x, ty))
         ty += img.get_height() + int(4 * s)
 
-    # Left of the highway: score, multiplier, combo.
+    # Left of the highway: score, multiplier, combo, and the judgement pop-up level with the strike line.
     right_edge = int(L.left - 34 * s)
-    base_y = int(L.hit_y - 200 * s)
+    base_y = int(L.hit_y - 262 * s)
     label = text.render("SCORE", "bold", 14 * s, theme.TEXT_DIM)
     surface.blit(label, label.get_rect(topright=(right_edge, base_y)))
     number = text.render(theme.format_score(score.display_score), "display", 44 * s, theme.TEXT)
@@ -107,7 +109,7 @@ def draw_hud(app: App, surface: pygame.Surface, L: Layout, score: Any, info: Hud
     r_label = text.render("ROCK", "bold", 13 * s, theme.TEXT_DIM)
     surface.blit(r_label, (meter.right + int(10 * s), meter.bottom - r_label.get_height()))
 
-    # Judgement pop-up over the highway.
+    # Judgement pop-up beside the strike line, never over the notes coming down.
     if popup is not None and not failed:
         age = app.now - popup.at
         if 0 <= age < POPUP_TIME:
@@ -115,18 +117,17 @@ def draw_hud(app: App, surface: pygame.Surface, L: Layout, score: Any, info: Hud
             grow = 1 + 0.18 * max(0.0, 1 - age / 0.08)
             color = theme.JUDGEMENT_COLORS[popup.judgement]
             img = text.render(popup.judgement.upper(), "display", 38 * s * grow, color)
-            py = int(L.y(L.scale(0.22)))
+            py = int(L.hit_y)
             img.set_alpha(int(255 * fade))
-            surface.blit(img, img.get_rect(center=(int(L.cx), py)))
+            surface.blit(img, img.get_rect(midright=(right_edge, py)))
             img.set_alpha(None)
             if popup.timing:
                 tcolor = (120, 190, 255) if popup.timing == "EARLY" else (255, 150, 110)
                 t_img = text.render(popup.timing, "bold", 16 * s, tcolor)
                 t_img.set_alpha(int(255 * fade))
-                surface.blit(t_img, t_img.get_rect(center=(int(L.cx), py + img.get_height() // 2 + int(12 * s))))
+                surface.blit(t_img, t_img.get_rect(topright=(right_edge, py + int(23 * s))))
                 t_img.set_alpha(None)
 
-    # Big combo milestone in the middle of the highway, faint.
     if failed:
         img = text.render("FAILED", "display", 72 * s, theme.BAD)
         surface.blit(img, img.get_rect(center=(w // 2, h // 2)))
