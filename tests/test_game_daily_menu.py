@@ -390,3 +390,28 @@ def test_esc_stops_waiting_and_a_failed_prefetch_is_one_sentence_without_a_secon
     assert [n.text for n in app.notices] == [
         "Today's track could not be fetched: Couldn't reach YouTube — check your connection"]
     wait_for(app, lambda: prefetch.state == "done", "the prefetch")
+
+
+def test_the_prefetch_waits_while_a_song_is_played(app, tmp_path):
+    from rokgame.game import workers
+
+    steps: list[str] = []
+
+    def prepare(source: str, *, progress=None, cancel=None) -> Prepared:  # type: ignore[no-untyped-def]
+        progress(0.3, "Downloading")
+        steps.append(source)
+        chart = write_chart(tmp_path, f"prepared {len(steps)}")
+        return Prepared(len(steps), chart, tmp_path / "x.ogg", source, "Band", source)
+
+    app.push(MainMenuScene(app))
+    workers.background.hold(60)  # what gameplay does every frame
+    try:
+        waits = workers.background.waits
+        prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+        wait_for(app, lambda: workers.background.waits > waits, "the prefetch to stop at its first report")
+        app.frame(0.01)
+        assert steps == [] and prefetch.running  # nothing downloaded or charted next to the song
+    finally:
+        workers.background.release()  # the song is over
+    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
+    assert len(steps) == 2 and sorted(prefetch.report.prepared) == prefetch.days
