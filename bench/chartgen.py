@@ -314,7 +314,8 @@ def check() -> int:
         "plucked melody 100": {"bpm": 100, "bars": 8, "melody": [(i * 1.0, 60 + (i * 3) % 14, 0.9) for i in range(32)]},
     }
     os.environ.setdefault("ROKGAME_HOME", tempfile.mkdtemp(prefix="rokgame-bench-home-"))
-    print(f"{'material':<20} {'F(expert)':>9} {'med ms':>7} {'p95 ms':>7}  notes/s easy/medium/hard/expert  problems")
+    print(f"{'material':<20} {'F(expert)':>9} {'med ms':>7} {'p95 ms':>7}  notes/s easy/medium/hard/expert  problems"
+          "  bpm (played at)")
     with tempfile.TemporaryDirectory(prefix="rokgame-check-") as folder:
         for name, options in cases.items():
             options = {"bars": 16, **options}
@@ -322,7 +323,9 @@ def check() -> int:
             path = Path(folder) / "case.wav"
             sf.write(path, song.y, song.sr)
             chart = generate_chart(path)
-            _report(name, song.onsets, chart, len(song.y) / song.sr, playability_problems(chart), mir_eval)
+            _report(name, song.onsets, chart, len(song.y) / song.sr, playability_problems(chart), mir_eval,
+                    bpm=str(options["bpm"]) if isinstance(options["bpm"], (int, float))
+                    else "->".join(str(b) for _, b in options["bpm"]))
     songs = REPO / "assets" / "songs"
     for slug in ("neon-drive", "sunday-groove", "overdrive-170"):
         truth_path = songs / f"{slug}.truth.json"
@@ -332,18 +335,21 @@ def check() -> int:
         times = np.sort([d["t"] for d in truth["drums"]] + [m["t"] for m in truth["melody"]])
         reference = [t for i, t in enumerate(times.tolist()) if i == 0 or t - times[i - 1] >= 0.03]
         chart = generate_chart(songs / f"{slug}.ogg")
-        _report(slug, np.array(reference), chart, truth["duration"], playability_problems(chart), mir_eval)
+        _report(slug, np.array(reference), chart, truth["duration"], playability_problems(chart), mir_eval,
+                bpm="->".join(f"{m['bpm']:g}" for m in truth["tempo_map"]))
     return 0
 
 
-def _report(name: str, reference: np.ndarray, chart, duration: float, problems: list[str], mir_eval) -> None:
+def _report(name: str, reference: np.ndarray, chart, duration: float, problems: list[str], mir_eval, *,
+            bpm: str) -> None:
     expert = np.unique([n.t for n in chart.difficulties["expert"].notes])
     f = mir_eval.onset.f_measure(reference, expert, window=0.05)[0]
     pairs = mir_eval.util.match_events(reference, expert, 0.05)
     errors = np.abs([expert[j] - reference[i] for i, j in pairs]) * 1000 if pairs else np.array([np.nan])
     rates = "/".join(f"{len({n.t for n in d.notes}) / duration:.2f}" for d in chart.difficulties.values())
+    found = chart.tempo.bpm if chart.tempo is not None else 0.0
     print(f"{name:<20} {f:>9.3f} {np.median(errors):>7.1f} {np.percentile(errors, 95):>7.1f}  {rates:<31} "
-          f"{len(problems)}")
+          f"{len(problems):>8}  {found:.1f} ({bpm})")
 
 
 def main() -> int:

@@ -204,3 +204,26 @@ def test_varied_material_is_timed_and_playable(name: str, options: dict, tmp_pat
     errors = np.array([found[np.argmin(np.abs(found - t))] - t for t in song.onsets])
     assert np.median(np.abs(errors)) < 0.003 and np.percentile(np.abs(errors), 95) < 0.01, name
     assert playability_problems(chart) == [], name
+
+
+@pytest.mark.parametrize(
+    ("name", "bpm", "drums"),
+    [
+        # The kick and the snare alternate every half of the strongest period: that half is the beat.
+        ("drum and bass", 174, {"kick": "x.........x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}),
+        ("fast rock", 170, ROCK),
+        # A snare every other beat is a backbeat at the right tempo: no doubling...
+        ("hip-hop", 88, {"kick": "x.....x...x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}),
+        # ...and a snare on every beat together with the kick is not a backbeat at all.
+        ("four-on-the-floor snare", 96, {"kick": "x...x...x...x...", "snare": "x...x...x...x...",
+                                         "hat": "x.x.x.x.x.x.x.x."}),
+    ],
+)
+def test_tempo_is_the_one_a_musician_counts(name: str, bpm: float, drums: dict[str, str], tmp_path: Path) -> None:
+    song = arrange(bpm=bpm, bars=12, drums=drums)
+    chart = _chart(song, tmp_path)
+    assert chart.tempo is not None and abs(chart.tempo.bpm / bpm - 1) < 0.01, (name, chart.tempo.bpm)
+    beats = np.array(chart.tempo.beats)
+    assert np.median(np.diff(beats)) == pytest.approx(60.0 / bpm, abs=0.002), name
+    truth = np.array(song.beats)
+    assert _f_measure(truth[(truth >= beats[0]) & (truth <= beats[-1])], beats, 0.02) > 0.9, name

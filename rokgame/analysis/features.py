@@ -186,7 +186,13 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
             local = beat_tracking.local_tempo(beat_envelope, sr=sr, hop=HOP, bpm=bpm)
             beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local,
                                                    tightness=BEAT_TIGHTNESS)
-            beat_times = align_beats(beat_frames * HOP / sr, times)
+            beat_times = beat_frames * HOP / sr
+            if beat_tracking.double_time(band_env[0], band_env[2], beat_times, sr=sr, hop=HOP):
+                # Drum and bass found at half its tempo: the half-beats are beats too.
+                halves = np.empty(2 * len(beat_times) - 1)
+                halves[0::2], halves[1::2] = beat_times, (beat_times[:-1] + beat_times[1:]) / 2
+                beat_times, local = halves, 2 * local
+            beat_times = align_beats(beat_times, times)
         else:
             beat_times = np.zeros(0)
         grid = build_grid(beat_times, times)
