@@ -131,6 +131,18 @@ def test_history_text_has_a_calendar_with_stars(conn: sqlite3.Connection, capsys
     assert "Carefree [hard]" in out
 
 
+def test_cleared_plays_are_gone_from_the_database_file_too(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA secure_delete = OFF")  # as SQLite builds without it on default (macOS, Windows)
+    for _ in range(300):
+        play(conn, TODAY, title="Zebra Secret Tune")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    files = sorted(paths.data_dir().glob("rokgame.sqlite3*"))
+    assert sum(f.read_bytes().count(b"Zebra Secret Tune") for f in files) >= 300
+    assert clear_history(conn, paths.replays_dir()).plays == 300
+    left = sum(f.read_bytes().count(b"Zebra Secret Tune") for f in paths.data_dir().glob("rokgame.sqlite3*"))
+    assert left == 0  # not readable in free pages or the write-ahead log, even while rokgame is open
+
+
 @pytest.mark.parametrize(("answer", "deleted"), [("y\n", True), ("yes\n", True), ("n\n", False), ("", False)])
 def test_clear_asks_first(conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch,
                           capsys: pytest.CaptureFixture[str], answer: str, deleted: bool) -> None:

@@ -13,6 +13,7 @@ shown, not trusted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -159,9 +160,18 @@ def clear_history(connection: sqlite3.Connection, replays_dir: str | os.PathLike
     between, what is left are replay files no play points to, which a second clear removes.
     """
     files = _replay_files(connection, Path(replays_dir))
+    # Erased means gone from the file too: SQLite otherwise leaves deleted rows readable in free
+    # pages (secure_delete is off in many builds), and old page copies wait in the WAL.
+    connection.execute("PRAGMA secure_delete = ON")
     with transaction(connection):
         plays = connection.execute("DELETE FROM plays").rowcount
         connection.execute("UPDATE tracks SET play_count = 0, last_played_at = NULL")
+    # VACUUM rewrites every page (stale copies left in live pages by earlier page splits go too), and the
+    # checkpoint empties the WAL. With the game reading at the same time this can't finish now: the rows
+    # are deleted all the same, and zeroed pages reach the file at the next checkpoint.
+    with contextlib.suppress(sqlite3.OperationalError):
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     removed = 0
     for path in sorted(files):
         try:
