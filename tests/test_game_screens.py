@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pygame
@@ -41,6 +43,16 @@ def shoot(app: App, name: str, size: tuple[int, int]) -> pygame.Surface:
     return surface
 
 
+def listed(app: App, scene):
+    """Frames until song select has read the library on its worker (the list arrives as an event)."""
+    end = time.monotonic() + 10
+    while scene.loading:
+        assert time.monotonic() < end, "the song list never arrived"
+        app.frame(1 / 60)
+        time.sleep(0.002)
+    return scene
+
+
 def play_until(app: App, scene, t: float, events=()) -> None:
     """Advance a gameplay scene on its manual clock to song time ``t``, feeding ``events`` as key presses."""
     keys = [pygame.key.key_code(c[0].partition(":")[2]) for c in app.input.bindings()]
@@ -78,7 +90,7 @@ def test_menus_render(app, size, make_chart):
                                                                 "Streak: 3 days", "Next track in 5 h 12 min"],
                                  difficulty="hard", chart_path=Path("charts/neon-drive.json"))
     shoot(app, "menu", size)
-    app.push(SongSelectScene(app))
+    listed(app, app.push(SongSelectScene(app)))
     shoot(app, "song-select", size)
     app.pop()
     app.push(DailyScene(app, menu.daily))
@@ -162,7 +174,8 @@ def test_keyboard_alone_reaches_gameplay_and_back(app, tmp_path, monkeypatch):
         app.frame(1 / 60)
 
     press(pygame.K_RETURN)                      # Play
-    assert isinstance(app.top, SongSelectScene) and app.top.visible, "the demo songs are listed"
+    assert isinstance(app.top, SongSelectScene)
+    assert listed(app, app.top).visible, "the demo songs are listed"
     press(pygame.K_RIGHT)                       # a harder difficulty
     press(pygame.K_RETURN)
     assert isinstance(app.top, GameplayScene)
@@ -174,7 +187,8 @@ def test_keyboard_alone_reaches_gameplay_and_back(app, tmp_path, monkeypatch):
     press(pygame.K_DOWN)
     press(pygame.K_DOWN)
     press(pygame.K_RETURN)                      # Quit to song list
-    assert isinstance(app.top, SongSelectScene)
+    assert isinstance(app.top, SongSelectScene) and app.top.visible, "the list stays while it is read again"
+    listed(app, app.top)
     press(pygame.K_ESCAPE)
     assert isinstance(app.top, MainMenuScene)
 
@@ -182,7 +196,7 @@ def test_keyboard_alone_reaches_gameplay_and_back(app, tmp_path, monkeypatch):
 def test_song_select_type_to_search(app):
     from rokgame.game.scenes.song_select import SongSelectScene
 
-    scene = app.push(SongSelectScene(app))
+    scene = listed(app, app.push(SongSelectScene(app)))
     everything = len(scene.visible)
     assert everything >= 3
     for ch in "groove":
@@ -218,3 +232,27 @@ def test_the_judgement_pop_up_never_covers_the_highway(app, make_chart, size, la
             assert not L.cx - L.half_width(s) <= x <= L.cx + L.half_width(s), \
                 f"the pop-up covers the highway at {(x, y)}"
         assert ys.min() <= L.hit_y <= ys.max(), "the pop-up sits level with the strike line"
+
+
+def test_song_select_reads_the_library_off_the_main_thread(app, monkeypatch):
+    from rokgame.game import songs
+    from rokgame.game.scenes.song_select import SongSelectScene
+
+    real = songs.list_songs
+    readers: list[threading.Thread] = []
+    go = threading.Event()
+
+    def slow_library():  # type: ignore[no-untyped-def]
+        readers.append(threading.current_thread())
+        go.wait(10)  # a big library, or a folder of new charts seen for the first time
+        return real()
+
+    monkeypatch.setattr(songs, "list_songs", slow_library)
+    scene = app.push(SongSelectScene(app))
+    app.frame(1 / 60)
+    assert readers and readers[0] is not threading.main_thread(), "the screen opened before the library was read"
+    assert scene.loading and not scene.visible
+    shoot(app, "song-select-reading", (1280, 720))
+    go.set()
+    listed(app, scene)
+    assert len(scene.visible) >= 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -65,6 +66,11 @@ def test_song_select_shows_the_bpm_the_library_knows(app, monkeypatch):
 
     monkeypatch.setattr(library, "list_entries", with_tempo)
     scene = app.push(SongSelectScene(app))
+    end = time.monotonic() + 10
+    while scene.loading:  # the list is read on a worker and arrives as an event
+        assert time.monotonic() < end
+        app.frame(1 / 60)
+        time.sleep(0.002)
     assert len(scene.visible) >= 2
     details = [item.detail or "" for item in scene.menu.items]
     assert sum("BPM" in detail for detail in details) == 1

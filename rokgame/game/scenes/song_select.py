@@ -1,4 +1,11 @@
-"""Song select: the library, a difficulty picker with best scores, and type-to-search."""
+"""Song select: the library, a difficulty picker with best scores, and type-to-search.
+
+The list is read on a worker thread (:func:`~rokgame.game.songs.list_songs` opens the
+library, sweeps, scans the chart folders and reads the best scores: 0.14 s for 500 songs,
+seconds the first time a folder of new charts is seen), so the screen opens at once
+and stays responsive. Coming back to it keeps the old list on screen until the fresh
+one (new best scores, new charts) arrives.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,13 @@ from typing import Any
 import pygame
 
 from rokgame.core.chart import DIFFICULTY_NAMES
+from rokgame.game import songs as song_list
 from rokgame.game import theme
 from rokgame.game.input import Action, Nav, NavAction, TextAction
 from rokgame.game.render import widgets
 from rokgame.game.scenes.base import Scene
-from rokgame.game.songs import SongEntry, list_songs, matches
+from rokgame.game.songs import SongEntry, matches
+from rokgame.game.workers import WORKER_EVENT, Worker
 
 
 class SongSelectScene(Scene):
@@ -25,20 +34,44 @@ class SongSelectScene(Scene):
         self.menu = widgets.MenuList([])
         self.difficulty = app.settings.last_difficulty
         self.loaded_at = -1.0
+        self.reader: Worker | None = None   # the worker reading the list, while it runs
+        self.problem: str | None = None
+
+    @property
+    def loading(self) -> bool:
+        return self.reader is not None
 
     def enter(self) -> None:
         self.app.input.set_lanes(5)
         if self.songs is None or self.loaded_at >= 0:
-            keep = self.menu.selected.key if self.menu.selected else None
-            self.songs = list_songs()
-            self._filter(keep)
+            self._read_songs()
         elif not self.visible:
             self._filter(None)
         self.loaded_at = self.app.now
         pygame.key.start_text_input()
 
+    def _read_songs(self) -> None:
+        if self.reader is not None:
+            return  # the one under way reads the library as it is now
+        self.reader = Worker(lambda _worker: song_list.list_songs(), name="song-list").start()
+
+    def _songs_read(self, event: pygame.event.Event) -> None:
+        self.reader = None
+        if event.kind == "done":
+            keep = self.menu.selected.key if self.menu.selected else None
+            self.songs = event.result
+            self.problem = None
+            self._filter(keep)
+        else:
+            self.problem = getattr(event, "message", None)
+            if self.songs is None:
+                self.songs = []
+                self._filter(None)
+
     def exit(self) -> None:
         pygame.key.stop_text_input()
+        # Its answer will go to whichever screen is on top then: coming back reads the list again.
+        self.reader = None
 
     def _filter(self, keep: str | None) -> None:
         self.visible = [e for e in (self.songs or []) if matches(e, self.query)]
@@ -99,6 +132,10 @@ class SongSelectScene(Scene):
                 self.app.pop()
 
     def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == WORKER_EVENT and self.reader is not None and getattr(event, "worker", None) == self.reader.id:
+            if event.kind in ("done", "error", "cancelled"):
+                self._songs_read(event)
+            return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_BACKSPACE and self.query:
             self.query = self.query[:-1]
             self._filter(self.menu.selected.key if self.menu.selected else None)
@@ -110,7 +147,8 @@ class SongSelectScene(Scene):
         widgets.background(app, surface)
         count = len(self.songs or [])
         plural = "s" if count != 1 else ""
-        y = widgets.draw_title(app, surface, "Choose a song", f"{count} song{plural} in your library")
+        subtitle = "Reading your library…" if self.songs is None else f"{count} song{plural} in your library"
+        y = widgets.draw_title(app, surface, "Choose a song", subtitle)
         margin = int(56 * s)
         list_w = int((w - 3 * margin) * 0.52)
         search = pygame.Rect(margin, y, list_w, int(46 * s))
@@ -121,10 +159,17 @@ class SongSelectScene(Scene):
         if self.visible:
             self.menu.draw(app, surface, list_rect, row_height=int(66 * s), font_px=23 * s)
         else:
-            text = "No song matches your search." if self.query else \
-                "No songs yet: add one from the main menu (Add track)."
-            widgets.blit_text(app, surface, text, "semibold", 20 * s, theme.TEXT_DIM,
-                              (list_rect.x + int(20 * s), list_rect.y + int(20 * s)))
+            if self.songs is None:
+                text = ""  # the title says it is reading the library
+            elif self.problem:
+                text = self.problem
+            else:
+                text = "No song matches your search." if self.query else \
+                    "No songs yet: add one from the main menu (Add track)."
+            if text:
+                widgets.blit_text(app, surface, text, "semibold", 20 * s, theme.TEXT_DIM,
+                                  (list_rect.x + int(20 * s), list_rect.y + int(20 * s)),
+                                  max_width=list_rect.width - int(40 * s))
         detail = pygame.Rect(margin * 2 + list_w, y, w - list_w - 3 * margin, h - y - int(70 * s))
         self._draw_detail(surface, detail, s)
         widgets.draw_hints(app, surface, [("↑↓", "Song"), ("←→", "Difficulty"), ("Enter / A", "Play"),
