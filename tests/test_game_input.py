@@ -183,3 +183,24 @@ def test_control_labels_read_like_a_person_would_say_them():
     assert control_label("key:space") == "Space"
     assert control_label("key:d") == "D"
     assert control_label("joy:hat:0:up") == "Hat 0 up"
+
+
+def test_controller_plugged_in_mid_song_pauses(make_chart):
+    from rokgame.core.clock import ManualClock
+    from rokgame.game.app import App
+    from rokgame.game.audio import ManualPlayer
+    from rokgame.game.scenes.flow import make_gameplay
+    from rokgame.game.scenes.pause import PauseScene
+    from rokgame.settings import Settings
+
+    app = App(Settings(), headless=True, size=(640, 360))
+    try:
+        scene = make_gameplay(app, make_chart(), None, "expert", player=ManualPlayer(ManualClock()), record=False)
+        app.push(scene)
+        app.frame(0.01)
+        # The dummy video driver has no joysticks to plug in: hand the scene what the mapper would say.
+        scene.handle(DeviceAction(True, "Guitar Hero Guitar", 3))
+        assert isinstance(app.top, PauseScene) and scene.paused
+        assert "connected" in (app.top.reason or "").lower()
+    finally:
+        app.shutdown()

@@ -143,7 +143,7 @@ class NavAction:
 
 @dataclass(frozen=True, slots=True)
 class DeviceAction:
-    """A controller was plugged in or pulled out (pulled out mid-song pauses)."""
+    """A controller was plugged in or pulled out (either pauses a song being played)."""
 
     added: bool
     name: str

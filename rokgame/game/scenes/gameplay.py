@@ -135,8 +135,9 @@ class GameplayScene(Scene):
                 self.set_scroll(self.scroll_time - SCROLL_STEP)
             elif action.nav is Nav.SCROLL_SLOWER:
                 self.set_scroll(self.scroll_time + SCROLL_STEP)
-        elif isinstance(action, DeviceAction) and not action.added and not self.done and not self.paused:
-            self.pause(reason="Controller disconnected")
+        elif isinstance(action, DeviceAction) and not self.done and not self.paused:
+            # Hot-plug either way pauses: a pulled cable must not cost notes, a new guitar needs a moment.
+            self.pause(reason="Controller connected" if action.added else "Controller disconnected")
 
     def _lane(self, action: LaneAction) -> None:
         lane = action.lane
