@@ -178,6 +178,89 @@ def test_json_that_is_not_an_object_is_refused(value: Any) -> None:
     assert "a chart is a JSON object" in problem.message
 
 
+# --------------------------------------------------------------------------- issue 2's list, word for word
+
+
+def _swap_notes(d: dict[str, Any]) -> None:
+    notes = d["difficulties"]["expert"]["notes"]
+    notes[2], notes[9] = notes[9], notes[2]
+
+
+def _note_in_a_hold(d: dict[str, Any]) -> None:
+    note(d, 3)["len"] = 0.6  # lane 3, 1.750 s: now held until 2.350 s
+    note(d, 4)["lane"] = 3  # 2.000 s, in that lane
+
+
+def _unknown_fields(d: dict[str, Any]) -> None:
+    d["editor"] = {"zoom": 2}
+    d["song"]["titel"] = "typo"
+    note(d, 4)["star_power"] = True
+
+
+def _text(change: Callable[[dict[str, Any]], None]) -> str:
+    return json.dumps(mutate(change), allow_nan=True)
+
+
+#: Every kind of problem the foundation issue names, with the exact path and sentence an author reads.
+ISSUE_CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
+    ("not JSON", '{"format": "rokgame.chart",\n "version": 1,,}',
+     [("error", "", "not valid JSON at line 2, column 15: expecting property name enclosed in double quotes")]),
+    ("truncated", '{"format": "rokgame.chart", "version": 1',
+     [("error", "", "not valid JSON at line 1, column 41: the file ends too early (is it cut short?)")]),
+    ("wrong format", _text(lambda d: d.update(format="osu!mania")),
+     [("error", "format", '"osu!mania" is not a rokgame chart (expected "rokgame.chart")')]),
+    ("wrong version", _text(lambda d: d.update(version=2)),
+     [("error", "version",
+       "this chart is format version 2; this rokgame reads version 1 (update rokgame to play it)")]),
+    ("missing field", _text(lambda d: (d["song"].pop("title"), note(d, 5).pop("lane"))),
+     [("error", "song.title", "is missing"), ("error", "difficulties.expert.notes[5].lane", "is missing")]),
+    ("wrong types", _text(lambda d: (d.update(lanes="5"), note(d, 5).update(t="1.5"),
+                                     d["difficulties"]["easy"].update(notes={}))),
+     [("error", "lanes", 'must be a whole number from 3 to 7, not "5"'),
+      ("error", "difficulties.easy.notes", "must be a list of notes, not an object"),
+      ("error", "difficulties.expert.notes[5].t", 'must be a number, not text "1.5"')]),
+    ("negative time", _text(lambda d: note(d, 0).update(t=-0.5)),
+     [("error", "difficulties.expert.notes[0].t", "-0.5 is negative; it must be 0 or more")]),
+    ("NaN time", _text(lambda d: note(d, 6).update(t=float("nan"))),
+     [("error", "difficulties.expert.notes[6].t", "NaN is not a finite number")]),
+    ("infinite time", _text(lambda d: note(d, 6).update(t=float("-inf"))),
+     [("error", "difficulties.expert.notes[6].t", "-Infinity is not a finite number")]),
+    ("lane out of range", _text(lambda d: note(d, 12).update(lane=7)),
+     [("error", "difficulties.expert.notes[12].lane", "7 is outside 0..4 (this chart has 5 lanes)")]),
+    ("notes out of order", _text(_swap_notes),
+     [("warning", "difficulties.expert.notes[3]", "notes are not in time order (1.750 s comes after 3.250 s); "
+       "they are played in time order and will be saved sorted")]),
+    ("a note inside a hold", _text(_note_in_a_hold),
+     [("error", "difficulties.expert.notes[4]",
+       "starts at 2.000 s inside the hold of notes[3] in lane 3 (1.750–2.350 s); shorten that hold")]),
+    ("two notes at once in a lane",
+     _text(lambda d: d["difficulties"]["expert"]["notes"].insert(1, {"t": 1.0, "lane": 0})),
+     [("error", "difficulties.expert.notes[1]",
+       "two notes at the same time (1.000 s) in lane 0 (notes[0] and notes[1])")]),
+    ("notes after the end", _text(lambda d: d["song"].update(duration=4.5)),
+     [("warning", "difficulties.expert.notes[15].t",
+       "4.750 s is after the end of the song (4.500 s); it can never be played")]),
+    ("absolute audio", _text(lambda d: d["song"].update(audio="/home/me/x.ogg")),
+     [("error", "song.audio", '"/home/me/x.ogg" is an absolute path or a link; it must be a file name relative '
+       "to the chart's folder (charts come from strangers)")]),
+    ("audio leaving the folder", _text(lambda d: d["song"].update(audio="../../x.ogg")),
+     [("error", "song.audio", '"../../x.ogg" leaves the chart\'s folder; the audio must be in the chart\'s folder '
+       "or below it (charts come from strangers)")]),
+    ("unknown difficulty", _text(lambda d: d["difficulties"].update(insane={"notes": []})),
+     [("error", "difficulties.insane", 'unknown difficulty "insane"; use easy, medium, hard or expert')]),
+    ("unknown fields", _text(_unknown_fields),
+     [("warning", "editor", "unknown field; kept as it is"),
+      ("warning", "song.titel", "unknown field (did you mean 'title'?); kept as it is"),
+      ("warning", "difficulties.expert.notes[4].star_power", "unknown field; kept as it is")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in ISSUE_CASES], ids=[c[0] for c in ISSUE_CASES])
+def test_every_case_of_the_issue_has_its_exact_path_and_sentence(text: str,
+                                                                 expected: list[tuple[str, str, str]]) -> None:
+    assert check(text) == expected
+
+
 # --------------------------------------------------------------------------- audio paths
 
 

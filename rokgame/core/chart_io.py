@@ -181,7 +181,9 @@ def json_type_name(value: Any) -> str:
 def _show(value: Any) -> str:
     if _is_number(value):
         if not _is_finite(value):
-            return repr(value) if isinstance(value, float) else "a number far too large"
+            if isinstance(value, float):  # as the author wrote it in the file
+                return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+            return "a number far too large"
         return f"{value:g}"
     if isinstance(value, str):
         return json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
