@@ -126,3 +126,44 @@ def test_cli_not_audio_is_one_line(tmp_path: Path, _home: Path) -> None:
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rokgame: letter.ogg is not an audio file"), done.stderr
+
+
+#: Every format issue 3 names, encoded with the ffmpeg rokgame ships (imageio-ffmpeg): raw AAC (ADTS) too,
+#: which libsndfile cannot read and which has no container to say where its audio starts.
+FORMATS = {
+    "ogg": ["-c:a", "libvorbis", "-q:a", "4"],
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "128k"],
+    "wav": ["-c:a", "pcm_s16le"],
+    "flac": ["-c:a", "flac"],
+    "opus": ["-c:a", "libopus", "-b:a", "96k"],
+    "m4a": ["-c:a", "aac", "-b:a", "128k"],
+    "aac": ["-c:a", "aac", "-b:a", "128k"],
+    "webm": ["-c:a", "libopus", "-b:a", "96k"],
+}
+
+
+@pytest.mark.parametrize("extension", list(FORMATS))
+def test_cli_charts_every_format(extension: str, song: Path, tmp_path: Path) -> None:
+    import mir_eval
+
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    # As players' files are: 44.1 kHz stereo (a codec at 22 kHz smears attacks more than any real file).
+    source = song.with_name("groove-cd.wav")
+    y = arrange(bpm=118, bars=6, drums=ROCK, sr=44100).y
+    sf.write(source, np.stack([y, y], axis=1), 44100, subtype="PCM_16")
+    audio = song.with_name(f"groove.{extension}")
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-i", str(source),
+                    *FORMATS[extension], str(audio)], check=True)
+    out = audio.with_suffix(".json")
+    assert main(["chart", "generate", str(audio), "-o", str(out)]) == 0
+    chart = load_chart(out)
+    assert chart.song.audio == audio.name and resolve_audio(chart, out) == audio
+    # The same notes as the uncompressed original. A raw .aac starts with the encoder's priming
+    # (1024 samples: 23 ms at 44.1 kHz) and no container says so: every player, and rokgame's own
+    # conversion for playing, plays it that late, so its notes are that much later too.
+    reference = load_chart(generate_chart_file(source))
+    expected = np.unique([n.t for n in reference.difficulties["expert"].notes])
+    found = np.unique([n.t for n in chart.difficulties["expert"].notes])
+    delay = float(np.median([found[np.argmin(np.abs(found - t))] - t for t in expected]))
+    assert (0.02 < delay < 0.026) if extension == "aac" else abs(delay) < 0.004, (extension, delay)
+    assert mir_eval.onset.f_measure(expected + delay, found, window=0.01)[0] >= 0.95, extension
