@@ -415,3 +415,39 @@ def test_the_prefetch_waits_while_a_song_is_played(app, tmp_path):
         workers.background.release()  # the song is over
     wait_for(app, lambda: prefetch.state == "done", "the prefetch")
     assert len(steps) == 2 and sorted(prefetch.report.prepared) == prefetch.days
+
+
+def test_the_daily_screen_shows_the_last_30_days_and_plays_the_for_you_pick(app, library):
+    from rokgame.game.scenes.daily import DailyScene
+    from rokgame.game.scenes.gameplay import GameplayScene
+
+    today = datetime.now().astimezone().date()
+    conn = connect()
+    try:
+        for days_ago, stars in [(1, 5), (2, 3), (4, 1), (29, 4), (30, 5)]:  # 30 days ago is off the calendar
+            day = today - timedelta(days=days_ago)
+            record_play(conn, chart_sha256="c" * 64, difficulty="medium", daily_date=day.isoformat(),
+                        report={"score": 1000 * stars, "accuracy": 0.9, "stars": stars, "max_combo": 5, "notes": 10,
+                                "judgements": {}}, now=datetime.combine(day, datetime.min.time()).replace(hour=12))
+    finally:
+        conn.close()
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the quick panel")
+    daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))  # opened before For you was computed
+    wait_for(app, lambda: daily.calendar is not None and daily.view.for_you_title is not None, "calendar, For you")
+    assert [d.stars for d in daily.calendar if d.stars is not None] == [4, 1, 3, 5]
+    assert daily.calendar[-1].date == today and len(daily.calendar) == 30
+    assert daily.view.for_you_title == "Night Runner" and "Neon Drive" in daily.view.for_you_reason
+    for size in SIZES:
+        shoot(app, "daily-for-you", size)
+    daily.handle(NavAction(Nav.DOWN))
+    assert daily.focus == "for_you"
+    for size in SIZES:
+        shoot(app, "daily-for-you-focused", size)
+    daily.handle(NavAction(Nav.CONFIRM))
+    play = app.top
+    assert isinstance(play, GameplayScene)
+    assert play.info.chart_path == daily.view.for_you_chart and play.info.daily_date is None  # no streak credit
+    app.pop()
+    daily.handle(NavAction(Nav.UP))
+    assert daily.focus == "daily"
