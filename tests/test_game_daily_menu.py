@@ -451,3 +451,33 @@ def test_the_daily_screen_shows_the_last_30_days_and_plays_the_for_you_pick(app,
     app.pop()
     daily.handle(NavAction(Nav.UP))
     assert daily.focus == "daily"
+
+
+def test_without_the_prefetch_a_failed_download_offline_switches_to_the_library_pick(app, library, monkeypatch):
+    from rokgame.fetch.errors import NoNetwork
+    from rokgame.game.scenes.daily import DailyScene
+    from rokgame.game.scenes.gameplay import GameplayScene
+    from rokgame.game.scenes.loading import LoadingScene
+
+    def offline_job(source: str):  # type: ignore[no-untyped-def]
+        def job(worker):  # type: ignore[no-untyped-def]
+            raise NoNetwork("Couldn't reach YouTube — check your connection")
+        return job
+
+    monkeypatch.setattr("rokgame.game.workers.prepare_track_job", offline_job)
+    monkeypatch.setattr("rokgame.daily.prefetch.network_available", lambda: False)
+    assert app.daily_prefetch is None  # the Daily prefetch setting is off: nobody checked the network
+    menu = app.push(MainMenuScene(app))
+    wait_for(app, lambda: menu.daily is not None, "the panel")
+    daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))
+    assert daily.view.title == todays_pick_title() and daily.view.chart_path is None
+    daily.handle(NavAction(Nav.CONFIRM))
+    loading = app.top
+    assert isinstance(loading, LoadingScene)
+    wait_for(app, lambda: loading.error is not None, "the download to fail")
+    loading.handle(NavAction(Nav.BACK))
+    assert app.top is daily
+    wait_for(app, lambda: daily.view.offline, "the offline pick")
+    assert daily.view.title in {"Neon Drive", "Night Runner", "Slow Boat"} and daily.view.chart_path is not None
+    daily.handle(NavAction(Nav.CONFIRM))
+    assert isinstance(app.top, GameplayScene) and app.top.info.chart_path == daily.view.chart_path

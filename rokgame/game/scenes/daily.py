@@ -39,13 +39,29 @@ class DailyScene(Scene):
         self.focus = "daily"
         #: The last 30 days with the best stars of each day's Daily Track (read on a thread on entering).
         self.calendar: list[CalendarDay] | None = None
+        self._loading: Scene | None = None  # the loading screen of a download this screen started
+        #: True once a failed download showed that the network is gone (when no prefetch ran to find out).
+        self.offline_learnt = False
 
     def enter(self) -> None:
         # Back from a play: the calendar (and today's best, streak and For you in the view) may have changed.
         threading.Thread(target=self._read_calendar, name="rokgame-daily-calendar", daemon=True).start()
+        loading, self._loading = self._loading, None
+        if loading is not None and getattr(loading, "error", None) is not None:
+            # The day's download failed. Without the prefetch nobody has checked the network: if it is
+            # gone, switch to the offline pick from the library (or a demo song), as the prefetch would.
+            threading.Thread(target=self._check_offline, name="rokgame-daily-online", daemon=True).start()
         if self.view is None or not self.view.for_you_included:
             prefetch = self.app.daily_prefetch
-            hooks.request_daily(online=prefetch.online if prefetch is not None else None, include_for_you=True)
+            online = False if self.offline_learnt else prefetch.online if prefetch is not None else None
+            hooks.request_daily(online=online, include_for_you=True)
+
+    def _check_offline(self) -> None:
+        from rokgame.daily.prefetch import network_available
+
+        if not network_available():
+            self.offline_learnt = True
+            hooks.request_daily(online=False, include_for_you=True)
 
     def _read_calendar(self) -> None:
         from datetime import datetime, timedelta
@@ -75,7 +91,7 @@ class DailyScene(Scene):
         if prefetch is not None and prefetch.version != self._prefetch_seen:
             # Today's track just became ready (or the network is known to be gone): show what Enter does now.
             self._prefetch_seen = prefetch.version
-            hooks.request_daily(online=prefetch.online, include_for_you=True)
+            hooks.request_daily(online=False if self.offline_learnt else prefetch.online, include_for_you=True)
         if self.waiting is not None:
             self._follow_prefetch(self.waiting)
 
@@ -170,6 +186,7 @@ class DailyScene(Scene):
         assert view.source
         start_source(self.app, view.source, view.difficulty, daily_date=view.daily_date,
                      title=f"{view.title} — {view.artist}" if view.artist else view.title)
+        self._loading = self.app.top if self.app.top is not self else None
 
     def draw(self, surface: pygame.Surface) -> None:
         app = self.app
