@@ -167,3 +167,32 @@ def test_cli_charts_every_format(extension: str, song: Path, tmp_path: Path) -> 
     delay = float(np.median([found[np.argmin(np.abs(found - t))] - t for t in expected]))
     assert (0.02 < delay < 0.026) if extension == "aac" else abs(delay) < 0.004, (extension, delay)
     assert mir_eval.onset.f_measure(expected + delay, found, window=0.01)[0] >= 0.95, extension
+
+
+def _damaged_mp3(song: Path) -> Path:
+    """The song as an mp3 with 10 kB of garbage a third of the way in (a damaged download)."""
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    mp3 = song.with_name("damaged.mp3")
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-i", str(song),
+                    "-c:a", "libmp3lame", "-b:a", "128k", str(mp3)], check=True)
+    data = bytearray(mp3.read_bytes())
+    start = len(data) // 3
+    data[start : start + 10_000] = np.random.default_rng(3).integers(0, 256, 10_000, dtype=np.uint8).tobytes()
+    mp3.write_bytes(bytes(data))
+    return mp3
+
+
+def test_cli_a_damaged_mp3_is_charted_whole_and_quietly(song: Path, tmp_path: Path, _home: Path) -> None:
+    """libsndfile stops at the damage (and its mp3 decoder prints notes about it on stderr); the
+    chart still covers the whole song and the player reads nothing but the result."""
+    mp3 = _damaged_mp3(song)
+    out = tmp_path / "damaged.json"
+    done = subprocess.run([sys.executable, "-m", "rokgame", "chart", "generate", str(mp3), "-o", str(out)],
+                          capture_output=True, text=True, env={"ROKGAME_HOME": str(_home), "PATH": "/usr/bin:/bin"},
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    length = sf.info(song).duration
+    chart = load_chart(out)
+    assert chart.song.duration > 0.9 * length
+    assert chart.difficulties["expert"].notes[-1].t > 0.8 * length

@@ -136,6 +136,12 @@ def _read_soundfile(path: Path, sr: int, threads: int, pieces: int, on_part: Par
     except (sf.LibsndfileError, RuntimeError):
         # Opens but fails mid-way: damaged, or a codec libsndfile only half supports. ffmpeg gets a go.
         return None
+    # libsndfile also gives up quietly at a damaged stretch it cannot resync past (mpg123 after a run
+    # of garbage or zeros in an mp3) and returns what it has: a song cut short without a word. ffmpeg
+    # skips such a stretch and goes on; a file really shorter than its header says is short there too.
+    wanted = [round(cuts[i + 1] * sr / rate) for i in range(parts - 1)] + [total]
+    if any(end < want - sr // 10 for end, want in zip(ends, wanted, strict=True)):
+        return None
     return out[: min(ends[-1], total)]
 
 

@@ -269,6 +269,7 @@ def decode_with_spectrum(path: str | os.PathLike[str], *, sr: int, threads: int 
         block = mel_frames(out, first, last, sr=sr)
         with lock:
             if "S" not in shared:
+                shared["out"] = out
                 frames = 1 + len(out) // HOP
                 shared["S"] = np.empty((N_MELS, frames), dtype=np.float32)
                 shared["done"] = np.zeros(frames, dtype=bool)
@@ -278,7 +279,8 @@ def decode_with_spectrum(path: str | os.PathLike[str], *, sr: int, threads: int 
 
     y = load_audio(path, sr=sr, threads=threads, parts=parts, on_part=on_part)
     n_frames = 1 + len(y) // HOP
-    if "S" in shared:
+    # Spectra of a decode that was abandoned for ffmpeg's (a damaged file) are not of this signal.
+    if "S" in shared and np.shares_memory(y, shared["out"]):
         S, done = shared["S"][:, :n_frames], shared["done"][:n_frames]
     else:
         S, done = np.empty((N_MELS, n_frames), dtype=np.float32), np.zeros(n_frames, dtype=bool)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -94,12 +98,13 @@ def run_info(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     from rokgame.analysis import generate_chart_file
 
-    bar = _ProgressBar(sys.stderr)
-    try:
-        path = generate_chart_file(args.audio, out=args.output, lanes=args.lanes, progress=bar,
-                                   use_cache=not args.no_cache, title=args.title, artist=args.artist)
-    finally:
-        bar.close()
+    with _native_stderr_set_aside(show=bool(getattr(args, "debug", False))) as terminal:
+        bar = _ProgressBar(terminal)
+        try:
+            path = generate_chart_file(args.audio, out=args.output, lanes=args.lanes, progress=bar,
+                                       use_cache=not args.no_cache, title=args.title, artist=args.artist)
+        finally:
+            bar.close()
     result = read_chart(path)
     chart = result.chart
     if chart is None:  # cannot happen unless the file was changed under us
@@ -111,6 +116,40 @@ def run_generate(args: argparse.Namespace) -> int:
     print(f"{path}")
     print(f"  {chart.song.title}: {counts} notes" + (f", {chart.tempo.bpm:g} BPM" if chart.tempo else ""))
     return 0
+
+
+@contextlib.contextmanager
+def _native_stderr_set_aside(*, show: bool) -> Iterator[TextIO]:
+    """Send file descriptor 2 to a temporary file while the block runs.
+
+    C libraries write there directly: libsndfile's mp3 decoder prints "Note: Illegal
+    Audio-MPEG-Header ..." for every damaged stretch of a file, which would bury the one
+    sentence rokgame says about it. Yields a stream on the real stderr for the progress bar;
+    with ``show`` (``--debug``) what was set aside is printed afterwards.
+    """
+    sys.stderr.flush()
+    try:
+        real = os.dup(2)
+    except OSError:  # no stderr at all (a windowed process): nothing to protect
+        yield sys.stderr
+        return
+    terminal = os.fdopen(os.dup(real), "w", encoding=getattr(sys.stderr, "encoding", None) or "utf-8",
+                         errors="backslashreplace")
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield terminal if sys.stderr.isatty() else sys.stderr
+            finally:
+                terminal.flush()
+                sys.stderr.flush()
+                os.dup2(real, 2)
+                if show:
+                    sink.seek(0)
+                    sys.stderr.write(sink.read().decode("utf-8", "replace"))
+    finally:
+        terminal.close()
+        os.close(real)
 
 
 class _ProgressBar:
