@@ -188,36 +188,44 @@ def test_background_work_waits_while_a_song_is_played_and_goes_on_after(app, mak
     from rokgame.game.scenes.results import ResultsScene
 
     monkeypatch.setattr(workers, "HOLD_LEASE", 60.0)  # a slow test machine must not let the lease lapse
-    path = tmp_path / "song.json"
-    chart = make_chart()
-    save_chart(chart, path)
-    clock = ManualClock()
-    scene = make_gameplay(app, chart, path, "expert", player=ManualPlayer(clock), show_results=True)
-    app.push(scene)
-    app.frame(0.01)
     steps: list[str] = []
-    waits = workers.background.waits
+    song_started = threading.Event()
 
     def charting(worker: Worker) -> str:  # the Daily Track prefetch's shape: work, report, work
         steps.append("decoded")
+        song_started.wait(10)
         worker.progress(0.3, "Analysing")
         steps.append("charted")
         return "chart"
 
-    worker = Worker(charting, name="prefetch-like", post=lambda event: None).start()
-    wait_for(app, lambda: workers.background.waits > waits)
-    for event in autoplay(chart.difficulty("expert").notes):
-        clock.set(event.t)
-        scene.handle(LaneAction(event.lane, event.down, event.t))
+    worker = Worker(charting, name="prefetch-like", post=lambda event: None).start()  # from the menu
+    try:
+        wait_for(app, lambda: steps == ["decoded"])
+        path = tmp_path / "song.json"
+        chart = make_chart()
+        save_chart(chart, path)
+        clock = ManualClock()
+        scene = make_gameplay(app, chart, path, "expert", player=ManualPlayer(clock), show_results=True)
+        app.push(scene)
         app.frame(0.01)
-    clock.set(scene.session.end_time)
-    app.frame(0.01)
-    assert steps == ["decoded"] and worker.thread.is_alive(), "no background work while the song plays"
-    clock.set(scene.session.end_time + 1.5)
-    app.frame(0.01)
-    assert isinstance(app.top, ResultsScene)
-    worker.thread.join(10)
-    assert steps == ["decoded", "charted"], "the work goes on once the song is over"
+        waits = workers.background.waits
+        song_started.set()
+        wait_for(app, lambda: workers.background.waits > waits)
+        for event in autoplay(chart.difficulty("expert").notes):
+            clock.set(event.t)
+            scene.handle(LaneAction(event.lane, event.down, event.t))
+            app.frame(0.01)
+        clock.set(scene.session.end_time)
+        app.frame(0.01)
+        assert steps == ["decoded"] and worker.thread.is_alive(), "no background work while the song plays"
+        clock.set(scene.session.end_time + 1.5)
+        app.frame(0.01)
+        assert isinstance(app.top, ResultsScene)
+        worker.thread.join(10)
+        assert steps == ["decoded", "charted"], "the work goes on once the song is over"
+    finally:
+        workers.background.release()
+        worker.cancel()
 
 
 def test_a_gameplay_screen_that_vanishes_never_stops_background_work_for_good():
@@ -231,3 +239,15 @@ def test_a_gameplay_screen_that_vanishes_never_stops_background_work_for_good():
     cancel = threading.Event()
     cancel.set()
     assert gate.wait(cancel) < 1.0, "quitting the game (cancel) wakes a waiting worker at once"
+
+
+def test_a_worker_started_while_a_song_plays_begins_when_it_is_over(monkeypatch):
+    from rokgame.game import workers
+
+    gate = workers.BackgroundWork()
+    gate.hold(60.0)  # `rokgame play SONG` opens straight into gameplay, then starts the Daily prefetch
+    began = threading.Event()
+    worker = Worker(lambda _w: began.set(), name="prefetch-like", post=lambda event: None, gate=gate).start()
+    assert not began.wait(0.2) and worker.thread.is_alive(), "nothing runs while the song plays"
+    gate.release()
+    assert began.wait(10), "the song is over: the work begins"

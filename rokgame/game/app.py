@@ -297,10 +297,13 @@ class App:
         return self.exit_status
 
     def shutdown(self) -> None:
+        from rokgame.game.workers import background
+
         if self.daily_prefetch is not None:
             self.daily_prefetch.cancel()
         while self.scenes:
             self.scenes.pop().exit()
+        background.release()  # no song plays any more (a song quit mid-way never said so)
         self.audio.stop()
         try:
             self.save_settings()
@@ -330,8 +333,6 @@ def run(*, chart: str | os.PathLike[str] | None = None, difficulty: str | None =
 
     app = App(settings)
     app.first_frame_callback = first_frame
-    if app.settings.daily_prefetch and not app.headless:
-        app.start_daily_prefetch()
     app.push(MainMenuScene(app))
     if chart is not None:
         from rokgame.game.scenes.flow import start_chart
@@ -341,4 +342,7 @@ def run(*, chart: str | os.PathLike[str] | None = None, difficulty: str | None =
         from rokgame.game.scenes.flow import start_source
 
         start_source(app, source, difficulty, daily_date=daily_date)
+    if app.settings.daily_prefetch and not app.headless:
+        # After the first screen is up: opened straight into a song, the prefetch waits for its end.
+        app.start_daily_prefetch()
     return app.run()

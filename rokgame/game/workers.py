@@ -153,6 +153,10 @@ class Worker:
             self._post(pygame.event.Event(WORKER_EVENT, worker=self.id, kind=kind, **data))
 
     def _run(self) -> None:
+        self.gate.wait(self.cancel_event)  # started while a song plays: begin when it is over
+        if self.cancelled:
+            self._send("cancelled")
+            return
         try:
             result = self.job(self)
         except BaseException as exc:
