@@ -256,3 +256,39 @@ def test_song_select_reads_the_library_off_the_main_thread(app, monkeypatch):
     go.set()
     listed(app, scene)
     assert len(scene.visible) >= 3
+
+
+def test_a_score_is_in_the_song_list_when_the_player_comes_back(app):
+    from rokgame.core.replay import autoplay
+    from rokgame.game.input import LaneAction
+    from rokgame.game.scenes.gameplay import GameplayScene
+    from rokgame.game.scenes.menu import MainMenuScene
+    from rokgame.game.scenes.results import ResultsScene
+    from rokgame.game.scenes.song_select import SongSelectScene
+
+    def enter() -> None:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0))
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_RETURN, mod=0))
+        app.frame(1 / 60)
+
+    app.push(MainMenuScene(app))
+    enter()                                     # Play
+    songs = listed(app, app.top)
+    entry = songs.selected
+    assert isinstance(songs, SongSelectScene) and entry is not None and not entry.bests, "never played yet"
+    enter()
+    play = app.top
+    assert isinstance(play, GameplayScene)
+    # Play it perfectly at each note's own time (the real song clock would take the song's length).
+    for event in autoplay(play.notes):
+        play.handle(LaneAction(event.lane, event.down, event.t))
+    play.session.update(play.session.end_time + 1)
+    play.finish()
+    assert isinstance(app.top, ResultsScene) and app.top.new_best
+    enter()                                     # Continue
+    assert app.top is songs
+    listed(app, songs)
+    assert songs.selected is not None and songs.selected.chart_path == entry.chart_path, "the same song stays chosen"
+    best = songs.selected.bests[play.difficulty]
+    assert best["score"] == play.session.score.score > 0 and best["stars"] == 5
+    shoot(app, "song-select-after-a-play", (1280, 720))

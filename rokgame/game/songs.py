@@ -154,7 +154,8 @@ def attach_bests(entries: list[SongEntry]) -> None:
         return
     try:
         for entry in entries:
-            if entry.bests or not entry.chart_sha256:
+            # The library knows each best's score only: the list shows its accuracy and stars too.
+            if not entry.chart_sha256 or (entry.bests and all("stars" in b for b in entry.bests.values())):
                 continue
             try:
                 entry.bests = _normal_bests(bests(conn, entry.chart_sha256))
