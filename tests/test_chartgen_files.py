@@ -111,6 +111,14 @@ def test_cli_generate_writes_the_chart(song: Path, tmp_path: Path, capsys: pytes
     assert main(["chart", "info", str(out)]) == 0
 
 
+def test_cli_generate_without_output_says_how_to_play_it(song: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["chart", "generate", str(song)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert Path(lines[0]).parent == paths.generated_charts_dir()
+    # The cached chart names its audio but is not beside it: the library plays it from the audio file.
+    assert lines[-1] == f"  play it: rokgame play '{song}'"
+
+
 def test_cli_warns_about_silence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "silence.flac"
     sf.write(path, np.zeros(SR * 8, dtype=np.float32), SR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -115,6 +116,9 @@ def run_generate(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{name} {len(d.notes)}" for name, d in chart.difficulties.items())
     print(f"{path}")
     print(f"  {chart.song.title}: {counts} notes" + (f", {chart.tempo.bpm:g} BPM" if chart.tempo else ""))
+    if args.output is None:
+        # The cache keeps the chart, not the audio: the game finds the file through its library.
+        print(f"  play it: rokgame play {shlex.quote(str(args.audio))}")
     return 0
 
 
