@@ -152,6 +152,8 @@ def test_remove_leaves_nothing_of_the_track_in_the_cache_and_keeps_what_is_not_i
     other = make_audio(tmp_path / "elsewhere" / "Some Band - own song.wav", 6.0, seed=9)  # same name, other audio
     downloaded = prepare_track(server.link("song.wav"))  # real charting: it keeps its own cached copy
     local = prepare_track(str(own))
+    renamed = own.rename(own.with_name("renamed.wav"))  # the player renames the file: rokgame follows it
+    assert prepare_track(str(renamed)).track_id == local.track_id
     other_chart = generate_chart_file(other)  # `rokgame chart generate` of another file: stays
     remember_prepared("ytsearch1:Some Band - song", downloaded)
     assert warm_feature_cache() >= 2
@@ -164,7 +166,7 @@ def test_remove_leaves_nothing_of_the_track_in_the_cache_and_keeps_what_is_not_i
 
     left = {p for p in cache.rglob("*") if p.is_file()}
     assert {p for p in left if p.parent in (paths.generated_charts_dir(), paths.audio_cache_dir())} == {other_chart}
-    assert own.is_file() and other.is_file()  # the player's files
+    assert renamed.is_file() and other.is_file()  # the player's files
     assert prepared_chart("ytsearch1:Some Band - song") is None
     assert "ytsearch1:Some Band - song" not in json.loads(prepared_path().read_text())
     figures = json.loads(features_cache_path().read_text())

@@ -18,7 +18,6 @@ Rules kept here:
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
@@ -384,32 +383,30 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _analysis_cache_stem(audio: Path) -> str:
-    # The charter's cache names its charts "<stem>.<16 hex key>.json" with this stem
-    # (rokgame.analysis.generate.cache_path; storage may not import analysis).
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in audio.stem)[:60] or "track"
+#: The charter's cache names its charts "<audio stem>.<16 hex key>.json" (rokgame.analysis.generate.cache_path).
+_CACHE_COPY = re.compile(r".+\.[0-9a-f]{16}\.json")
+#: A canonical chart names its audio's hash in its first lines ("song" comes right after the format).
+_HEAD_BYTES = 8192
 
 
-_CACHE_KEY = re.compile(r"\.[0-9a-f]{16}\.json")
-
-
-def analysis_cache_copies(audio: Path | None, audio_sha256: str | None) -> list[Path]:
-    """The charter's own cached charts of this audio (any generator version or lane count).
+def analysis_cache_copies(audio_sha256: str | None) -> list[Path]:
+    """The charter's own cached charts of this audio (any generator version, lane count or file name).
 
     Charting keeps a copy of every chart it makes in the generated-charts folder, keyed by
     the audio's hash; the track's chart is a second file. A copy is recognised by its name
-    and by the ``song.audio_sha256`` inside it, so another audio file with the same name is
-    never touched.
+    and by the ``song.audio_sha256`` inside it, so charts of other audio are never touched,
+    and a copy made before the player moved or renamed the file is found too.
     """
-    if audio is None or not audio_sha256:
+    if not audio_sha256:
         return []
-    stem = _analysis_cache_stem(audio)
     found = []
-    folder = paths.generated_charts_dir()
-    for candidate in folder.glob(f"{glob.escape(stem)}.*.json"):
-        if not _CACHE_KEY.fullmatch(candidate.name[len(stem):]):
+    for candidate in paths.generated_charts_dir().glob("*.json"):
+        if not _CACHE_COPY.fullmatch(candidate.name):
             continue
         try:
+            with candidate.open("rb") as file:
+                if audio_sha256.encode("ascii") not in file.read(_HEAD_BYTES):
+                    continue
             data = json.loads(candidate.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
@@ -447,7 +444,7 @@ def remove_track(conn: sqlite3.Connection, track_id: int) -> RemovedTrack:
         conn.execute("DELETE FROM charts WHERE track_id = ?", (track_id,))
         conn.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
     if not tracks_with_audio(conn, track.audio_sha256 or ""):  # no other track shares the charter's cache
-        doomed += [f for f in analysis_cache_copies(track.audio_path, track.audio_sha256) if f not in doomed]
+        doomed += [f for f in analysis_cache_copies(track.audio_sha256) if f not in doomed]
     deleted = []
     for file in doomed:
         try:
