@@ -481,3 +481,32 @@ def test_without_the_prefetch_a_failed_download_offline_switches_to_the_library_
     assert daily.view.title in {"Neon Drive", "Night Runner", "Slow Boat"} and daily.view.chart_path is not None
     daily.handle(NavAction(Nav.CONFIRM))
     assert isinstance(app.top, GameplayScene) and app.top.info.chart_path == daily.view.chart_path
+
+
+def test_back_from_playing_the_daily_track_the_screen_shows_todays_best_and_the_new_day_on_the_calendar(app, tmp_path):
+    from rokgame.game.scenes.daily import DailyScene
+
+    prepare = GatedPrepare(tmp_path)
+    prepare.release.set()
+    menu = app.push(MainMenuScene(app))
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
+    wait_for(app, lambda: menu.daily is not None and menu.daily.chart_path is not None, "today's track on disk")
+    daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))
+    wait_for(app, lambda: daily.calendar is not None, "the calendar")
+    assert any(line.startswith("Not played yet today") for line in daily.view.lines)
+    assert daily.calendar[-1].stars is None
+    # A play of today's Daily Track is saved (as the results screen does), then the player comes back.
+    conn = connect()
+    try:
+        record_play(conn, chart_sha256="d" * 64, difficulty="expert", daily_date=daily.view.daily_date,
+                    report={"score": 4321, "accuracy": 0.9, "stars": 4, "max_combo": 5, "notes": 10,
+                            "judgements": {}})
+    finally:
+        conn.close()
+    from rokgame.game.scenes.base import Scene
+
+    app.push(Scene(app))  # the play and its results were on top; now the player is back
+    app.pop()
+    wait_for(app, lambda: any(line.startswith("Today's best: 4,321") for line in daily.view.lines), "today's best")
+    wait_for(app, lambda: daily.calendar is not None and daily.calendar[-1].stars == 4, "today on the calendar")

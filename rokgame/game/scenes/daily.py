@@ -40,6 +40,8 @@ class DailyScene(Scene):
         #: The last 30 days with the best stars of each day's Daily Track (read on a thread on entering).
         self.calendar: list[CalendarDay] | None = None
         self._loading: Scene | None = None  # the loading screen of a download this screen started
+        self._entered = False  # False until the first enter(): coming back (from a play) refreshes the view
+        self._request = 0  # the newest view asked for: an older answer arriving late is dropped
         #: True once a failed download showed that the network is gone (when no prefetch ran to find out).
         self.offline_learnt = False
 
@@ -47,21 +49,29 @@ class DailyScene(Scene):
         # Back from a play: the calendar (and today's best, streak and For you in the view) may have changed.
         threading.Thread(target=self._read_calendar, name="rokgame-daily-calendar", daemon=True).start()
         loading, self._loading = self._loading, None
+        returning, self._entered = self._entered, True
         if loading is not None and getattr(loading, "error", None) is not None:
             # The day's download failed. Without the prefetch nobody has checked the network: if it is
             # gone, switch to the offline pick from the library (or a demo song), as the prefetch would.
             threading.Thread(target=self._check_offline, name="rokgame-daily-online", daemon=True).start()
-        if self.view is None or not self.view.for_you_included:
-            prefetch = self.app.daily_prefetch
-            online = False if self.offline_learnt else prefetch.online if prefetch is not None else None
-            hooks.request_daily(online=online, include_for_you=True)
+        elif returning or self.view is None or not self.view.for_you_included:
+            self._refresh()
+
+    def _online(self) -> bool | None:
+        prefetch = self.app.daily_prefetch
+        return False if self.offline_learnt else prefetch.online if prefetch is not None else None
+
+    def _refresh(self) -> None:
+        """Ask for a fresh view (today's best, streak, For you, what is on disk); the newest answer wins."""
+        number = hooks.request_daily(online=self._online(), include_for_you=True)
+        self._request = max(self._request, number)
 
     def _check_offline(self) -> None:
         from rokgame.daily.prefetch import network_available
 
         if not network_available():
             self.offline_learnt = True
-            hooks.request_daily(online=False, include_for_you=True)
+        self._refresh()
 
     def _read_calendar(self) -> None:
         from datetime import datetime, timedelta
@@ -91,7 +101,7 @@ class DailyScene(Scene):
         if prefetch is not None and prefetch.version != self._prefetch_seen:
             # Today's track just became ready (or the network is known to be gone): show what Enter does now.
             self._prefetch_seen = prefetch.version
-            hooks.request_daily(online=False if self.offline_learnt else prefetch.online, include_for_you=True)
+            self._refresh()
         if self.waiting is not None:
             self._follow_prefetch(self.waiting)
 
@@ -137,6 +147,9 @@ class DailyScene(Scene):
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == hooks.DAILY_EVENT:
+            number = getattr(event, "request", 0)
+            if number and number < self._request:
+                return  # an older answer than the one asked for last
             if event.view is None and self.view is not None:
                 return  # a failed refresh keeps what is shown
             self.view, self.error = event.view, event.error
