@@ -172,9 +172,11 @@ def test_prefetch_prepares_today_and_tomorrow_and_the_panel_finds_them(conn: sql
     assert all(prepared_chart(p.source) is not None for p in picks)
     panel = daily_panel(NOW, conn, CATALOGUE, online=False)
     assert panel.ready and not panel.offline
-    # Already prepared: a second run downloads nothing.
+    # Already prepared: a second run downloads nothing, and doesn't even look for a network.
     again = FakePrepare(tmp_path)
-    assert prefetch_daily(days, catalogue=CATALOGUE, check_network=None, prepare=again).prepared == report.prepared
+    second = prefetch_daily(days, catalogue=CATALOGUE, prepare=again,
+                            check_network=lambda: pytest.fail("the network was checked for tracks on disk"))
+    assert second.prepared == report.prepared and second.online is None
     assert again.calls == []
 
 

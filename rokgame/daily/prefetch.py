@@ -10,7 +10,8 @@ callable returning True) stops it between steps and is passed on to ``prepare_tr
 
 The report's ``online`` is what the menu passes to
 :func:`~rokgame.daily.panel.daily_panel`: ``False`` switches the panel to the offline
-fallback.
+fallback. When every day's track is already on disk there is no network check at all
+(``online`` is ``None``).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class PrefetchProgress:
 class PrefetchReport:
     """What the prefetch did: charts ready by day, failures by day (one sentence each)."""
 
-    online: bool
+    #: True or False as the network check found; None when it was not needed (every track was on disk).
+    online: bool | None
     prepared: dict[date, Path] = field(default_factory=dict)
     failed: dict[date, str] = field(default_factory=dict)
     cancelled: bool = False
@@ -121,7 +123,12 @@ def prefetch_daily(
             report.library_charts = warm_feature_cache()
         except RokError as error:  # a database that can't be opened: the menu will say so itself
             report.failed_warmup = str(error)
-    if check_network is not None and not check_network():
+    # Ask the network only when a day's track is not on disk yet: a start with everything prepared
+    # (or a catalogue of demo songs and files) makes no connection at all.
+    needs_network = any(local_chart_for(daily_pick(day, catalogue).source) is None for day in days)
+    if not needs_network:
+        report.online = None
+    elif check_network is not None and not check_network():
         report.online = False
         return report
     for index, day in enumerate(days):

@@ -114,7 +114,7 @@ class DailyPrefetch:
     @property
     def online(self) -> bool | None:
         """What the prefetch learnt about the network (``None`` until it knows)."""
-        return None if self.report is None else bool(self.report.online)
+        return None if self.report is None else self.report.online
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         """Take this worker's events (True when ``event`` was one of them)."""
