@@ -214,6 +214,8 @@ def test_varied_material_is_timed_and_playable(name: str, options: dict, tmp_pat
         ("fast rock", 170, ROCK),
         # A snare every other beat is a backbeat at the right tempo: no doubling...
         ("hip-hop", 88, {"kick": "x.....x...x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}),
+        ("disco with off-beat hats", 100, {"kick": "x...x...x...x...", "snare": "....x.......x...",
+                                           "hat": "..x...x...x...x."}),
         # ...and a snare on every beat together with the kick is not a backbeat at all.
         ("four-on-the-floor snare", 96, {"kick": "x...x...x...x...", "snare": "x...x...x...x...",
                                          "hat": "x.x.x.x.x.x.x.x."}),
