@@ -4,7 +4,7 @@
     .venv/bin/python bench/chartgen.py --breakdown     # where the time goes, stage by stage (fresh processes)
     .venv/bin/python bench/chartgen.py --in-process    # stage times inside one warm process
     .venv/bin/python bench/chartgen.py --long 30       # peak memory on a 30-minute track
-    .venv/bin/python bench/chartgen.py --check         # quality on varied synthetic music and the demo songs
+    .venv/bin/python bench/chartgen.py --check         # quality and tempo on varied synthetic music and the demo songs
 
 The 4-minute track is a demo song looped to 240 s and saved as Ogg Vorbis (like the
 demo songs and most downloads) in a temporary folder. Every timed run is a new
@@ -337,7 +337,83 @@ def check() -> int:
         chart = generate_chart(songs / f"{slug}.ogg")
         _report(slug, np.array(reference), chart, truth["duration"], playability_problems(chart), mir_eval,
                 bpm="->".join(f"{m['bpm']:g}" for m in truth["tempo_map"]))
+    tempo_check()
     return 0
+
+
+def _tempo_cases() -> dict[str, tuple[float, dict]]:
+    """Drum patterns (16 steps a bar) and tunes whose tempo a musician would name, at 8 to 16 bars."""
+    rock = {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
+    dnb = {"kick": "x.........x.....", "snare": "....x.......x...", "hat": "x.x.x.x.xxx.x.x."}
+    punk = {"kick": "x.......x.......", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
+    hiphop = {"kick": "x.....x...x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
+    disco = {"kick": "x...x...x...x...", "snare": "....x.......x...", "hat": "..x...x...x...x."}
+    motown = {"kick": "x...x...x...x...", "snare": "x...x...x...x...", "hat": "x.x.x.x.x.x.x.x."}
+    scale = [60, 62, 64, 65, 67, 69, 71, 72, 74, 76, 77, 79]
+    eighths = [(i * 0.5, [60, 62, 64, 67, 69, 72, 69, 67][i % 8], 0.5) for i in range(200)]
+    cases: dict[str, tuple[float, dict]] = {}
+    for bars in (8, 12, 16):
+        for name, bpm, drums in (("rock", 170, rock), ("drum and bass", 174, dnb), ("punk", 180, punk),
+                                 ("hip-hop", 88, hiphop), ("disco", 100, disco), ("Motown snare", 96, motown),
+                                 ("rock", 110, rock)):
+            cases[f"{name} {bpm}, {bars} bars"] = (bpm, {"bpm": bpm, "bars": bars, "drums": drums})
+        cases[f"rock + tune 128, {bars} bars"] = (128, {"bpm": 128, "bars": bars, "drums": rock, "melody": [
+            (i * 0.5, scale[i % 7], 0.5) for i in range(bars * 8)]})
+    cases.update({
+        "scale 100": (100, {"bpm": 100, "bars": 3, "melody": [(i * 1.0, m, 0.9) for i, m in enumerate(scale)]}),
+        "rock + tune 132": (132, {"bpm": 132, "bars": 12, "drums": {**rock, "hat": "x" * 16}, "melody": [
+            (i * 0.5, scale[(i * 3) % 12], 0.5 if i % 4 else 1.5) for i in range(90)]}),
+        "held notes 80": (80, {"bpm": 80, "bars": 6, "voice": "held",
+                               "melody": [(i * 2.0, [60, 64, 67, 65][i % 4], 1.6) for i in range(12)]}),
+        "swing 92": (92, {"bpm": 92, "bars": 12, "swing": 0.33, "drums": {
+            "kick": "x.....x...x.....", "snare": "....x.......x...", "hat": "x.xxx.xxx.xxx.xx"}}),
+        "tempo 100->140": (100, {"bpm": [(0, 100), (32, 140)], "bars": 12, "drums": rock}),
+        "ballad 66": (66, {"bpm": 66, "bars": 7, "voice": "held",
+                           "melody": [(i * 2.0, scale[(i * 5) % 12], 1.8) for i in range(14)]}),
+        "plucked 120": (120, {"bpm": 120, "bars": 4, "melody": [(i * 0.5, scale[i % 8], 0.25) for i in range(32)]}),
+        "plucked 100": (100, {"bpm": 100, "bars": 8, "melody": [(i * 1.0, 60 + (i * 3) % 14, 0.9) for i in range(32)]}),
+        "house 126": (126, {"bpm": 126, "bars": 16, "drums": disco}),
+        "trap 140": (140, {"bpm": 140, "bars": 16, "drums": {"kick": "x......x..x.....", "snare": "........x.......",
+                                                            "hat": "x" * 16}}),
+        "drum and bass + eighths 174": (174, {"bpm": 174, "bars": 16, "drums": dnb, "melody": eighths}),
+        "ska off-beat 180": (180, {"bpm": 180, "bars": 16, "drums": {
+            "kick": "x...x...x...x...", "snare": "..x...x...x...x.", "hat": "x.x.x.x.x.x.x.x."}}),
+        "pop + eighths 100": (100, {"bpm": 100, "bars": 16, "drums": punk, "melody": eighths}),
+    })
+    return cases
+
+
+def tempo_check() -> None:
+    """The tempo found (``tempo.bpm``) against the one played: right, an octave off, or wrong."""
+    import soundfile as sf
+
+    from rokgame.analysis.decode import SR
+    from rokgame.analysis.features import analyze, decode_with_spectrum
+    from rokgame.analysis.testsignals import arrange
+
+    songs = REPO / "assets" / "songs"
+    pieces: list[tuple[str, float, Path | dict]] = [
+        (slug, bpm, songs / f"{slug}.ogg") for slug, bpm in (("neon-drive", 128), ("sunday-groove", 90),
+                                                              ("overdrive-170", 170))
+        if (songs / f"{slug}.ogg").is_file()]
+    pieces += [(name, bpm, options) for name, (bpm, options) in _tempo_cases().items()]
+    print(f"\n{'tempo of':<32} {'played':>6} {'found':>7}")
+    verdicts = {"right": 0, "an octave off": 0, "wrong": 0}
+    with tempfile.TemporaryDirectory(prefix="rokgame-tempo-") as folder:
+        for name, bpm, source in pieces:
+            if isinstance(source, dict):
+                path = Path(folder) / "case.wav"
+                sf.write(path, arrange(**source).y, SR)
+            else:
+                path = source
+            y, S = decode_with_spectrum(path, sr=SR)
+            found = analyze(y, sr=SR, S=S).bpm
+            ratio = found / bpm
+            verdict = "right" if abs(ratio - 1) < 0.02 else (
+                "an octave off" if min(abs(ratio - 0.5), abs(ratio - 2)) < 0.02 else "wrong")
+            verdicts[verdict] += 1
+            print(f"{name:<32} {bpm:>6g} {found:>7.1f}  {'' if verdict == 'right' else verdict}")
+    print(", ".join(f"{count} {verdict}" for verdict, count in verdicts.items()), f"of {len(pieces)}")
 
 
 def _report(name: str, reference: np.ndarray, chart, duration: float, problems: list[str], mir_eval, *,

@@ -229,3 +229,14 @@ def test_tempo_is_the_one_a_musician_counts(name: str, bpm: float, drums: dict[s
     assert np.median(np.diff(beats)) == pytest.approx(60.0 / bpm, abs=0.002), name
     truth = np.array(song.beats)
     assert _f_measure(truth[(truth >= beats[0]) & (truth <= beats[-1])], beats, 0.02) > 0.9, name
+
+
+def test_eighth_notes_everywhere_never_lock_the_tempo_at_two_thirds(tmp_path: Path) -> None:
+    """Drum and bass under a tune on every eighth: three eighths repeat as well as two, and the prior
+    around 120 BPM preferred 116 for 174, a grid on which no bar lines up. The tempo found is 174 or,
+    at worst, its half."""
+    tune = [(i * 0.5, [60, 62, 64, 67, 69, 72, 69, 67][i % 8], 0.5) for i in range(64)]
+    song = arrange(bpm=174, bars=16, drums={"kick": "x.........x.....", "snare": "....x.......x...",
+                                            "hat": "x.x.x.x.x.x.x.x."}, melody=tune)
+    bpm = _chart(song, tmp_path).tempo.bpm
+    assert min(abs(bpm / 174 - 1), abs(bpm / 87 - 1)) < 0.01, bpm
