@@ -131,8 +131,10 @@ def _native_stderr_set_aside(*, show: bool) -> Iterator[TextIO]:
     sentence rokgame says about it. Yields a stream on the real stderr for the progress bar;
     with ``show`` (``--debug``) what was set aside is printed afterwards.
     """
-    sys.stderr.flush()
     try:
+        if sys.stderr is None:
+            raise OSError("no stderr")
+        sys.stderr.flush()
         real = os.dup(2)
     except OSError:  # no stderr at all (a windowed process): nothing to protect
         yield sys.stderr
