@@ -285,8 +285,10 @@ class _Validator:
             return self.result(None)
         if "format" not in data:
             self.error("format", 'is missing: this is not a rokgame chart ("format": "rokgame.chart")')
-            return self.result(None)
-        if data["format"] != FORMAT:
+            if "song" not in data and "difficulties" not in data:
+                return self.result(None)  # some other JSON: its every field would be a problem
+            # A chart that only lacks the line naming its format: everything else is checked too.
+        elif data["format"] != FORMAT:
             self.error("format", f'{_show(data["format"])} is not a rokgame chart (expected "{FORMAT}")')
             return self.result(None)
         version = data.get("version")
