@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,13 +100,33 @@ def connect(path: str | os.PathLike[str] | None = None) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
         connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA journal_mode = WAL")
+        _use_wal(connection)
         connection.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at each checkpoint, never corrupt
         connection.execute("PRAGMA foreign_keys = ON")
         migrate(connection)
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"can't open the rokgame database {path}: {exc}") from exc
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection, *, patience: float = 10.0) -> None:
+    """Switch to WAL, waiting for other connections as the busy timeout would.
+
+    Changing the journal mode of a new database takes an exclusive lock and SQLite does not call the busy
+    handler for it: on a first start, the game's threads opening the database together got "database is
+    locked" at once. So: try again until ``patience`` runs out.
+    """
+    deadline = time.monotonic() + patience
+    delay = 0.005
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def migrate(connection: sqlite3.Connection) -> int:
