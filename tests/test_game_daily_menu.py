@@ -510,3 +510,70 @@ def test_back_from_playing_the_daily_track_the_screen_shows_todays_best_and_the_
     app.pop()
     wait_for(app, lambda: any(line.startswith("Today's best: 4,321") for line in daily.view.lines), "today's best")
     wait_for(app, lambda: daily.calendar is not None and daily.calendar[-1].stars == 4, "today on the calendar")
+
+
+def press(app: App, key: int) -> None:
+    """A real key press through the game's event queue, as a player's keyboard sends it."""
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, scancode=0, unicode=""))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, scancode=0, unicode=""))
+    app.frame(0.01)
+
+
+def test_one_key_on_the_main_menu_plays_todays_daily_track(app, tmp_path):
+    from rokgame.game.scenes.daily import DailyScene
+    from rokgame.game.scenes.gameplay import GameplayScene
+
+    prepare = GatedPrepare(tmp_path)
+    prepare.release.set()
+    menu = app.push(MainMenuScene(app))
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
+    wait_for(app, lambda: menu.daily is not None and menu.daily.chart_path is not None, "today's track on disk")
+    for size in SIZES:
+        shoot(app, "menu-daily-ready", size)
+    assert menu.menu.selected.key == "play"  # the key works wherever the menu's cursor is
+    press(app, pygame.K_d)
+    wait_for(app, lambda: isinstance(app.top, GameplayScene), "the song to start")
+    play = app.top
+    assert play.info.chart_path == menu.daily.chart_path
+    assert play.info.daily_date == datetime.now().astimezone().date().isoformat()  # it counts for the streak
+    assert play.difficulty == "medium"  # the day's suggestion where the chart has it; this one has only medium
+    app.pop()
+    assert isinstance(app.top, DailyScene)  # after the song: today's screen with the calendar and streak
+    app.frame(0.01)
+    assert isinstance(app.top, DailyScene)  # it does not start the song a second time
+
+
+def test_the_daily_key_pressed_while_the_panel_loads_plays_as_soon_as_the_track_is_known(app, monkeypatch):
+    from rokgame.game.scenes.daily import DailyScene
+    from rokgame.game.scenes.loading import LoadingScene
+
+    sources: list[str] = []
+
+    def offline_job(source: str):  # type: ignore[no-untyped-def]
+        sources.append(source)
+
+        def job(worker):  # type: ignore[no-untyped-def]
+            from rokgame.fetch.errors import NoNetwork
+
+            raise NoNetwork("Couldn't reach YouTube — check your connection")
+        return job
+
+    monkeypatch.setattr("rokgame.game.workers.prepare_track_job", offline_job)
+    menu = app.push(MainMenuScene(app))
+    menu.handle(NavAction(Nav.DAILY, "key:d"))
+    daily = app.top
+    assert isinstance(daily, DailyScene) and daily.play_pending
+    assert daily.view is None or daily.view.chart_path is None
+    # Not on disk and no prefetch: the day's track is downloaded (the loading screen shows it).
+    wait_for(app, lambda: isinstance(app.top, LoadingScene), "the download of today's track")
+    assert app.top.title.startswith(todays_pick_title())
+    assert sources == [daily.view.source] and not daily.play_pending
+
+
+def test_the_daily_key_is_only_heard_by_the_menu(app):
+    from rokgame.game.input import LaneAction
+
+    actions = app.input.translate(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_d, mod=0), 1.0)
+    assert NavAction(Nav.DAILY, "key:d") in actions
+    assert [a for a in actions if isinstance(a, LaneAction)] == [LaneAction(0, True, 1.0, "key:d")]  # still lane 1

@@ -78,6 +78,7 @@ class Nav(enum.Enum):
     FULLSCREEN = "fullscreen"
     PAGE_UP = "page_up"
     PAGE_DOWN = "page_down"
+    DAILY = "daily"   # the main menu's one key for today's Daily Track
 
 
 NAV_CONTROLS: dict[str, Nav] = {
@@ -88,6 +89,9 @@ NAV_CONTROLS: dict[str, Nav] = {
     "key:f3": Nav.SCROLL_SLOWER, "key:-": Nav.SCROLL_SLOWER,
     "key:f4": Nav.SCROLL_FASTER, "key:=": Nav.SCROLL_FASTER,
     "key:page up": Nav.PAGE_UP, "key:page down": Nav.PAGE_DOWN,
+    # D for Daily, Y on a gamepad, the fourth button of a joystick. These are lane controls too; only the
+    # main menu (where lanes do nothing) listens for DAILY, so a song never hears it.
+    "key:d": Nav.DAILY, "pad:y": Nav.DAILY, "joy:button:3": Nav.DAILY,
     "pad:dpup": Nav.UP, "pad:dpdown": Nav.DOWN, "pad:dpleft": Nav.LEFT, "pad:dpright": Nav.RIGHT,
     "pad:lefty-": Nav.UP, "pad:lefty+": Nav.DOWN, "pad:leftx-": Nav.LEFT, "pad:leftx+": Nav.RIGHT,
     "pad:a": Nav.CONFIRM, "pad:b": Nav.BACK, "pad:back": Nav.BACK, "pad:start": Nav.PAUSE,

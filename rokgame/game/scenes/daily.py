@@ -26,7 +26,7 @@ class DailyScene(Scene):
     name = "daily"
 
     def __init__(self, app: Any, view: hooks.DailyView | None, *, state: str = "none",
-                 error: str | None = None) -> None:
+                 error: str | None = None, play_now: bool = False) -> None:
         super().__init__(app)
         self.view = view
         self.state = state
@@ -44,6 +44,8 @@ class DailyScene(Scene):
         self._request = 0  # the newest view asked for: an older answer arriving late is dropped
         #: True once a failed download showed that the network is gone (when no prefetch ran to find out).
         self.offline_learnt = False
+        #: Opened by the menu's one Daily key: play the day's track as soon as there is a view of it.
+        self.play_pending = play_now
 
     def enter(self) -> None:
         # Back from a play: the calendar (and today's best, streak and For you in the view) may have changed.
@@ -102,6 +104,10 @@ class DailyScene(Scene):
             # Today's track just became ready (or the network is known to be gone): show what Enter does now.
             self._prefetch_seen = prefetch.version
             self._refresh()
+        if self.play_pending and self.view is not None and self.waiting is None:
+            # Here and not in enter(): starting a song pushes scenes, which must not happen inside a push.
+            self.play_pending = False
+            self.play()
         if self.waiting is not None:
             self._follow_prefetch(self.waiting)
 
@@ -159,6 +165,7 @@ class DailyScene(Scene):
         if not isinstance(action, NavAction) or action.repeat:
             return
         if action.nav is Nav.BACK:
+            self.play_pending = False
             if self.waiting is not None:
                 self.waiting = None  # stop waiting; the download itself goes on in the background
             else:

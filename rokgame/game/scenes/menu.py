@@ -8,7 +8,7 @@ from typing import Any
 import pygame
 
 from rokgame.game import hooks, theme
-from rokgame.game.input import Action
+from rokgame.game.input import Action, Nav, NavAction
 from rokgame.game.render import widgets
 from rokgame.game.scenes.base import Scene
 
@@ -87,11 +87,25 @@ class MainMenuScene(Scene):
         # else: a failed second pass keeps the panel already shown
 
     def handle(self, action: Action) -> None:
+        if isinstance(action, NavAction) and action.nav is Nav.DAILY:
+            if not action.repeat:
+                self.play_daily()
+            return
         what = self.menu.handle(action)
         if what == "confirm" and self.menu.selected is not None:
             self.choose(self.menu.selected.key)
         elif what == "back":
             self.menu.index = len(self.menu.items) - 1  # Esc goes to Quit; a second Enter quits
+
+    def play_daily(self) -> None:
+        """One key from the menu to today's Daily Track: its screen opens and plays it as soon as it can.
+
+        The Daily screen stays underneath, so the song's results lead back to today's calendar and streak.
+        """
+        from rokgame.game.scenes.daily import DailyScene
+
+        self.app.push(DailyScene(self.app, self.daily, state=self.daily_state, error=self.daily_error,
+                                 play_now=True))
 
     def choose(self, key: str) -> None:
         app = self.app
@@ -129,7 +143,8 @@ class MainMenuScene(Scene):
                                 h - logo.bottom - int(140 * s))
         self.menu.draw(app, surface, menu_rect, row_height=int(min(74 * s, menu_rect.height / 5)), font_px=27 * s)
         self._draw_daily(surface, s)
-        widgets.draw_hints(app, surface, [("↑↓ / D-pad", "Choose"), ("Enter / A", "Select"), ("F11", "Fullscreen"),
+        widgets.draw_hints(app, surface, [("↑↓ / D-pad", "Choose"), ("Enter / A", "Select"),
+                                          ("D / Y", "Play the Daily Track"), ("F11", "Fullscreen"),
                                           ("Esc / B", "Back")])
 
     def _daily_rows(self, s: float, inner_w: int) -> tuple[list[_Row], list[_Row]]:
@@ -152,6 +167,8 @@ class MainMenuScene(Scene):
                 for row in widgets.wrap_text(app, line, "body", 16 * s, inner_w):
                     body.append(_Row(row, "body", 16 * s, theme.TEXT_DIM, gap=int((10 if first else 4) * s)))
                     first = False
+            body.append(_Row("Press D (Y on a controller) to play it now", "semibold", 16 * s, theme.ACCENT_2,
+                             gap=int(10 * s)))
             if d.problem:
                 rows = widgets.wrap_text(app, d.problem, "body", 14 * s, inner_w)
                 rows = [*rows[:2], " ".join(rows[2:])] if len(rows) > 3 else rows  # the third row ends in "…"
