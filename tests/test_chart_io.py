@@ -266,6 +266,26 @@ def test_every_case_of_the_issue_has_its_exact_path_and_sentence(text: str,
     assert check(text) == expected
 
 
+def test_a_key_written_twice_is_a_warning_at_its_path_and_the_last_one_counts() -> None:
+    data = mutate(lambda d: d["song"].update(title="First"))
+    fourth = json.dumps(note(data, 3))  # {"t": ..., "lane": ...}: the same note with its lane written twice
+    text = json.dumps(data).replace(fourth, fourth[:-1] + ', "lane": 4}', 1)
+    text = text.replace('"title": "First"', '"title": "First", "title": "Second"')
+    result = parse_chart(text)
+    assert [(p.severity, p.path, p.message) for p in result.problems] == [
+        ("warning", "difficulties.expert.notes[3].lane",
+         "appears more than once in the same object; only the last one (4) counts"),
+        ("warning", "song.title", 'appears more than once in the same object; only the last one ("Second") counts'),
+    ]
+    assert result.chart is not None and result.chart.song.title == "Second"
+    assert result.chart.difficulties["expert"].notes[3].lane == 4
+
+
+def test_a_number_too_large_for_a_float_is_shown_as_written_not_as_infinity() -> None:
+    text = _text(lambda d: note(d, 6).update(t=123456.0)).replace("123456.0", "1e400", 1)
+    assert check(text) == [("error", "difficulties.expert.notes[6].t", "1e400 is far too large")]
+
+
 # --------------------------------------------------------------------------- audio paths
 
 

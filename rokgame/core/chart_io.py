@@ -87,17 +87,73 @@ class LoadResult:
 # --------------------------------------------------------------------------- loading
 
 
+class _Overflowed(float):
+    """A JSON number too large for a float (``1e400``): infinite, but shown as the author wrote it."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _Overflowed:
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    return value if math.isfinite(value) else _Overflowed(text)
+
+
+def _decode(text: str) -> tuple[Any, list[tuple[dict[str, Any], list[str]]]]:
+    """The JSON value, and each object that names a key more than once with those keys.
+
+    json keeps the last of repeated keys without a word; a hand-edited chart that says ``"lane"`` twice in a
+    note most likely has a typo, so the validator warns about it (with the path) instead.
+    """
+    repeated: list[tuple[dict[str, Any], list[str]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) < len(items):
+            seen: set[str] = set()
+            twice = [k for k, _ in items if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+            repeated.append((obj, list(dict.fromkeys(twice))))
+        return obj
+
+    return json.loads(text, object_pairs_hook=pairs, parse_float=_parse_float), repeated
+
+
+def _repeated_key_problems(data: Any, repeated: list[tuple[dict[str, Any], list[str]]]) -> list[Problem]:
+    """Warnings for repeated keys, each at its JSON path (found by walking to the objects that have them)."""
+    wanted = {id(obj): keys for obj, keys in repeated}
+    found: list[Problem] = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack and wanted:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key in wanted.pop(id(value), ()):
+                found.append(Problem(_join(path, key), f"appears more than once in the same object; only the "
+                                                       f"last one ({_show(value[key])}) counts", "warning"))
+            stack.extend((v, _join(path, k)) for k, v in reversed(value.items()) if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value)))
+                         if isinstance(v, (dict, list)))
+    return sorted(found, key=lambda p: p.path)
+
+
 def parse_chart(text: str) -> LoadResult:
     """Parse and check a chart given as JSON text."""
     try:
-        data = json.loads(text)
+        data, repeated = _decode(text)
     except json.JSONDecodeError as exc:
         return LoadResult(None, (Problem("", _describe_json_error(exc)),))
     except RecursionError:
         return LoadResult(None, (Problem("", "the JSON is nested too deeply to be a chart"),))
     except ValueError:  # not a JSONDecodeError: Python refuses integers of more than 4300 digits
         return LoadResult(None, (Problem("", "not valid JSON: a number in it has far too many digits"),))
-    return _Validator().chart(data)
+    result = _Validator().chart(data)
+    if repeated:
+        result = LoadResult(result.chart, (*result.problems, *_repeated_key_problems(data, repeated)))
+    return result
 
 
 def read_chart(path: str | os.PathLike[str]) -> LoadResult:
@@ -180,6 +236,8 @@ def json_type_name(value: Any) -> str:
 
 def _show(value: Any) -> str:
     if _is_number(value):
+        if isinstance(value, _Overflowed):
+            return value.text
         if not _is_finite(value):
             if isinstance(value, float):  # as the author wrote it in the file
                 return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
@@ -249,7 +307,10 @@ class _Validator:
             self.error(at, f"must be a number{unit and ' of ' + unit}, not {json_type_name(value)}{shown}")
             return None
         if not _is_finite(value):
-            problem = f"{_show(value)} is not a finite number" if isinstance(value, float) else "is far too large"
+            if isinstance(value, _Overflowed) or not isinstance(value, float):
+                problem = f"{_show(value)} is far too large"
+            else:
+                problem = f"{_show(value)} is not a finite number"
             self.error(at, problem)
             return None
         value = float(value)
