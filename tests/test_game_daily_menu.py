@@ -142,6 +142,17 @@ class GatedPrepare:
         return Prepared(len(self.calls), chart, self.folder / "x.ogg", source, "Band", source)
 
 
+def menu_with_todays_track(app: App, folder: Path) -> MainMenuScene:
+    """The main menu once the prefetch has downloaded and charted today's (and tomorrow's) track."""
+    prepare = GatedPrepare(folder)
+    prepare.release.set()
+    menu = app.push(MainMenuScene(app))
+    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
+    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
+    wait_for(app, lambda: menu.daily is not None and menu.daily.chart_path is not None, "today's track on disk")
+    return menu
+
+
 def test_the_menu_shows_prefetch_progress_stays_responsive_and_then_plays_today_at_once(app, tmp_path):
     prepare = GatedPrepare(tmp_path)
     menu = app.push(MainMenuScene(app))
@@ -486,12 +497,7 @@ def test_without_the_prefetch_a_failed_download_offline_switches_to_the_library_
 def test_back_from_playing_the_daily_track_the_screen_shows_todays_best_and_the_new_day_on_the_calendar(app, tmp_path):
     from rokgame.game.scenes.daily import DailyScene
 
-    prepare = GatedPrepare(tmp_path)
-    prepare.release.set()
-    menu = app.push(MainMenuScene(app))
-    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
-    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
-    wait_for(app, lambda: menu.daily is not None and menu.daily.chart_path is not None, "today's track on disk")
+    menu = menu_with_todays_track(app, tmp_path)
     daily = app.push(DailyScene(app, menu.daily, state=menu.daily_state))
     wait_for(app, lambda: daily.calendar is not None, "the calendar")
     assert any(line.startswith("Not played yet today") for line in daily.view.lines)
@@ -523,12 +529,7 @@ def test_one_key_on_the_main_menu_plays_todays_daily_track(app, tmp_path):
     from rokgame.game.scenes.daily import DailyScene
     from rokgame.game.scenes.gameplay import GameplayScene
 
-    prepare = GatedPrepare(tmp_path)
-    prepare.release.set()
-    menu = app.push(MainMenuScene(app))
-    prefetch = app.start_daily_prefetch(check_network=lambda: True, prepare=prepare)
-    wait_for(app, lambda: prefetch.state == "done", "the prefetch")
-    wait_for(app, lambda: menu.daily is not None and menu.daily.chart_path is not None, "today's track on disk")
+    menu = menu_with_todays_track(app, tmp_path)
     for size in SIZES:
         shoot(app, "menu-daily-ready", size)
     assert menu.menu.selected.key == "play"  # the key works wherever the menu's cursor is
