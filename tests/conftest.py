@@ -31,6 +31,26 @@ def rokgame_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 
 @pytest.fixture
+def app_size() -> tuple[int, int]:
+    """The window size of the ``app`` fixture; a test module overrides this fixture for another size."""
+    return (1280, 720)
+
+
+@pytest.fixture
+def app(app_size: tuple[int, int]):
+    """A headless game with default settings and no Daily panel provider (nothing runs in the background)."""
+    from rokgame.game import hooks
+    from rokgame.game.app import App
+    from rokgame.settings import Settings
+
+    hooks.set_daily_provider(None)
+    app = App(Settings(), headless=True, size=app_size)
+    yield app
+    app.shutdown()
+    hooks.set_daily_provider(None, use_default=True)
+
+
+@pytest.fixture
 def repo() -> Path:
     return REPO
 

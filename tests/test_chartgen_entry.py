@@ -14,13 +14,6 @@ from rokgame.cli import main as cli_main
 ROCK = {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("ROKGAME_HOME", str(home))
-    return home
-
-
 @pytest.fixture
 def song(tmp_path: Path) -> Path:
     path = tmp_path / "groove.wav"

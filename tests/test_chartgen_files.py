@@ -19,13 +19,6 @@ from rokgame.core.chart_io import file_sha256, load_chart, resolve_audio
 ROCK = {"kick": "x.......x.x.....", "snare": "....x.......x...", "hat": "x.x.x.x.x.x.x.x."}
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("ROKGAME_HOME", str(home))
-    return home
-
-
 @pytest.fixture
 def song(tmp_path: Path) -> Path:
     folder = tmp_path / "music"
@@ -126,11 +119,11 @@ def test_cli_warns_about_silence(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "warning: the track is silent" in capsys.readouterr().err
 
 
-def test_cli_not_audio_is_one_line(tmp_path: Path, _home: Path) -> None:
+def test_cli_not_audio_is_one_line(tmp_path: Path, rokgame_home: Path) -> None:
     path = tmp_path / "letter.ogg"
     path.write_text("Dear player, this is not a song.\n" * 20, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "rokgame", "chart", "generate", str(path)], capture_output=True,
-                          text=True, env={"ROKGAME_HOME": str(_home), "PATH": "/usr/bin:/bin"}, check=False)
+                          text=True, env={"ROKGAME_HOME": str(rokgame_home), "PATH": "/usr/bin:/bin"}, check=False)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("rokgame: letter.ogg is not an audio file"), done.stderr
@@ -190,14 +183,14 @@ def _damaged_mp3(song: Path) -> Path:
     return mp3
 
 
-def test_cli_a_damaged_mp3_is_charted_whole_and_quietly(song: Path, tmp_path: Path, _home: Path) -> None:
+def test_cli_a_damaged_mp3_is_charted_whole_and_quietly(song: Path, tmp_path: Path, rokgame_home: Path) -> None:
     """libsndfile stops at the damage (and its mp3 decoder prints notes about it on stderr); the
     chart still covers the whole song and the player reads nothing but the result."""
     mp3 = _damaged_mp3(song)
     out = tmp_path / "damaged.json"
     done = subprocess.run([sys.executable, "-m", "rokgame", "chart", "generate", str(mp3), "-o", str(out)],
-                          capture_output=True, text=True, env={"ROKGAME_HOME": str(_home), "PATH": "/usr/bin:/bin"},
-                          check=False)
+                          capture_output=True, text=True, check=False,
+                          env={"ROKGAME_HOME": str(rokgame_home), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     length = sf.info(song).duration

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -25,21 +24,12 @@ from rokgame.errors import FetchError
 from rokgame.recommend import features_cache_path
 from rokgame.storage.db import connect
 from rokgame.storage.scores import record_play
+from rokgame.tracks import PreparedTrack
 
 NOW = datetime(2026, 11, 25, 21, 15)  # a Wednesday evening
 TODAY = NOW.date()
 CATALOGUE = Catalogue(tuple(CatalogueEntry(f"Song {i}", f"ytsearch1:Band - Song {i}", "Band", "CC BY 4.0", f"note {i}")
                             for i in range(10)))
-
-
-@dataclass
-class Prepared:
-    track_id: int
-    chart_path: Path
-    audio_path: Path
-    title: str
-    artist: str
-    source: str
 
 
 @pytest.fixture
@@ -112,7 +102,7 @@ def test_offline_with_an_empty_library_offers_a_demo_song(conn: sqlite3.Connecti
 def test_a_track_prepared_earlier_plays_offline_without_falling_back(conn: sqlite3.Connection, tmp_path: Path) -> None:
     pick = daily_pick(TODAY, CATALOGUE)
     chart = chart_file(tmp_path, "today")
-    remember_prepared(pick.source, Prepared(7, chart, tmp_path / "a.ogg", pick.title, "Band", "x"))
+    remember_prepared(pick.source, PreparedTrack(7, chart, tmp_path / "a.ogg", pick.title, "Band", "x"))
     panel = daily_panel(NOW, conn, CATALOGUE, online=False)
     assert not panel.offline and panel.title == pick.title and panel.chart_path == chart
 
@@ -146,14 +136,14 @@ class FakePrepare:
     def __init__(self, folder: Path, fail: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         self.folder, self.fail, self.calls = folder, fail, []
 
-    def __call__(self, source: str, *, progress=None, cancel=None) -> Prepared:  # type: ignore[no-untyped-def]
+    def __call__(self, source: str, *, progress=None, cancel=None) -> PreparedTrack:  # type: ignore[no-untyped-def]
         self.calls.append(source)
         if source in self.fail:
             raise FetchError(f"no results for {source!r}")
         if progress is not None:
             progress(0.5, "downloading")
         chart = chart_file(self.folder, f"prepared-{len(self.calls)}")
-        return Prepared(len(self.calls), chart, self.folder / "x.ogg", source, "Band", source)
+        return PreparedTrack(len(self.calls), chart, self.folder / "x.ogg", source, "Band", source)
 
 
 def test_prefetch_prepares_today_and_tomorrow_and_the_panel_finds_them(conn: sqlite3.Connection,

@@ -6,7 +6,6 @@ import json
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,22 +22,13 @@ from rokgame.game.scenes.menu import MainMenuScene
 from rokgame.settings import Settings, load_settings, save_settings
 from rokgame.storage.db import connect
 from rokgame.storage.scores import record_play
+from rokgame.tracks import PreparedTrack
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "screens"
 SIZES = [(1280, 720), (1920, 1080)]
 CATALOGUE = {"format": "rokgame.catalogue", "version": 1, "entries": [
     {"title": f"Catalogue Song {i}", "artist": "Band", "source": f"ytsearch1:Band - Catalogue Song {i}",
      "licence": "CC BY 4.0", "note": f"note {i}"} for i in range(7)]}
-
-
-@dataclass
-class Prepared:
-    track_id: int
-    chart_path: Path
-    audio_path: Path
-    title: str
-    artist: str
-    source: str
 
 
 def write_chart(folder: Path, name: str, *, bpm: float = 120.0, nps: float = 2.0) -> Path:
@@ -128,7 +118,7 @@ class GatedPrepare:
         self.calls: list[str] = []
         self.saw_cancel = threading.Event()
 
-    def __call__(self, source: str, *, progress=None, cancel=None) -> Prepared:  # type: ignore[no-untyped-def]
+    def __call__(self, source: str, *, progress=None, cancel=None) -> PreparedTrack:  # type: ignore[no-untyped-def]
         self.calls.append(source)
         if progress is not None:
             progress(0.42, "Downloading")
@@ -139,7 +129,7 @@ class GatedPrepare:
 
                 raise Cancelled("cancelled")
         chart = write_chart(self.folder, f"prepared {len(self.calls)}")
-        return Prepared(len(self.calls), chart, self.folder / "x.ogg", source, "Band", source)
+        return PreparedTrack(len(self.calls), chart, self.folder / "x.ogg", source, "Band", source)
 
 
 def menu_with_todays_track(app: App, folder: Path) -> MainMenuScene:
@@ -408,11 +398,11 @@ def test_the_prefetch_waits_while_a_song_is_played(app, tmp_path):
 
     steps: list[str] = []
 
-    def prepare(source: str, *, progress=None, cancel=None) -> Prepared:  # type: ignore[no-untyped-def]
+    def prepare(source: str, *, progress=None, cancel=None) -> PreparedTrack:  # type: ignore[no-untyped-def]
         progress(0.3, "Downloading")
         steps.append(source)
         chart = write_chart(tmp_path, f"prepared {len(steps)}")
-        return Prepared(len(steps), chart, tmp_path / "x.ogg", source, "Band", source)
+        return PreparedTrack(len(steps), chart, tmp_path / "x.ogg", source, "Band", source)
 
     app.push(MainMenuScene(app))
     workers.background.hold(60)  # what gameplay does every frame

@@ -18,16 +18,11 @@ from rokgame.game.input import LaneAction
 from rokgame.game.scenes.flow import make_gameplay
 from rokgame.game.scenes.loading import LoadingScene
 from rokgame.game.workers import Worker
-from rokgame.settings import Settings
 
 
 @pytest.fixture
-def app():
-    hooks.set_daily_provider(None)
-    app = App(Settings(), headless=True, size=(640, 360))
-    yield app
-    app.shutdown()
-    hooks.set_daily_provider(None, use_default=True)
+def app_size() -> tuple[int, int]:
+    return (640, 360)  # small: these tests are about the flow between screens, not their look
 
 
 def wait_for(app: App, condition, timeout: float = 10.0) -> None:

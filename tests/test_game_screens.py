@@ -15,19 +15,9 @@ from rokgame.game import hooks
 from rokgame.game.app import App
 from rokgame.game.audio import ManualPlayer
 from rokgame.game.scenes.flow import make_gameplay
-from rokgame.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "screens"
 SIZES = [(1280, 720), (1920, 1080)]
-
-
-@pytest.fixture
-def app():
-    hooks.set_daily_provider(None)
-    app = App(Settings(), headless=True, size=(1280, 720))
-    yield app
-    app.shutdown()
-    hooks.set_daily_provider(None, use_default=True)
 
 
 def shoot(app: App, name: str, size: tuple[int, int]) -> pygame.Surface:

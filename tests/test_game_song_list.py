@@ -8,23 +8,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-import pytest
-
 from rokgame import paths
 from rokgame.core.chart_io import save_chart
-from rokgame.game import hooks
-from rokgame.game.app import App
 from rokgame.game.songs import list_songs
-from rokgame.settings import Settings
-
-
-@pytest.fixture
-def app():
-    hooks.set_daily_provider(None)
-    app = App(Settings(), headless=True, size=(1280, 720))
-    yield app
-    app.shutdown()
-    hooks.set_daily_provider(None, use_default=True)
 
 
 def dead_pid() -> int:
