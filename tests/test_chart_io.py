@@ -284,6 +284,8 @@ def test_a_key_written_twice_is_a_warning_at_its_path_and_the_last_one_counts() 
 def test_a_number_too_large_for_a_float_is_shown_as_written_not_as_infinity() -> None:
     text = _text(lambda d: note(d, 6).update(t=123456.0)).replace("123456.0", "1e400", 1)
     assert check(text) == [("error", "difficulties.expert.notes[6].t", "1e400 is far too large")]
+    digits = _text(lambda d: note(d, 6).update(t=123456.0)).replace("123456.0", "9" * 400, 1)
+    assert check(digits) == [("error", "difficulties.expert.notes[6].t", "is far too large")]
 
 
 # --------------------------------------------------------------------------- audio paths

@@ -307,10 +307,12 @@ class _Validator:
             self.error(at, f"must be a number{unit and ' of ' + unit}, not {json_type_name(value)}{shown}")
             return None
         if not _is_finite(value):
-            if isinstance(value, _Overflowed) or not isinstance(value, float):
-                problem = f"{_show(value)} is far too large"
-            else:
+            if isinstance(value, _Overflowed):
+                problem = f"{value.text} is far too large"
+            elif isinstance(value, float):
                 problem = f"{_show(value)} is not a finite number"
+            else:  # an integer of hundreds of digits: not worth repeating
+                problem = "is far too large"
             self.error(at, problem)
             return None
         value = float(value)
