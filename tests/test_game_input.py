@@ -204,3 +204,18 @@ def test_controller_plugged_in_mid_song_pauses(make_chart):
         assert "connected" in (app.top.reason or "").lower()
     finally:
         app.shutdown()
+
+
+def test_x_and_y_edit_text_on_a_controller_and_stay_lanes_while_no_key_sends_them():
+    mapper = InputMapper(5)
+    x = pygame.event.Event(pygame.CONTROLLERBUTTONDOWN, instance_id=0, button=pygame.CONTROLLER_BUTTON_X)
+    y = pygame.event.Event(pygame.CONTROLLERBUTTONDOWN, instance_id=0, button=pygame.CONTROLLER_BUTTON_Y)
+    x_actions, y_actions = mapper.translate(x, 1.0), mapper.translate(y, 1.0)
+    assert navs(x_actions) == [Nav.DELETE] and lanes(x_actions) == [(3, True, 1.0)]
+    assert navs(y_actions) == [Nav.DAILY, Nav.SPACE] and lanes(y_actions) == [(2, True, 1.0)]
+    joy = [pygame.event.Event(pygame.JOYBUTTONDOWN, instance_id=1, button=b) for b in (2, 3)]
+    assert [navs(mapper.translate(e, 0)) for e in joy] == [[Nav.DELETE], [Nav.DAILY, Nav.SPACE]]
+    # Typing on a keyboard is never mistaken for the on-screen keyboard's Delete and Space.
+    for name in ("x", "y", "space", "backspace", "delete", "d", "return", "escape"):
+        assert not {Nav.DELETE, Nav.SPACE} & set(navs(mapper.translate(key(pygame.KEYDOWN, name), 0)))
+        mapper.translate(key(pygame.KEYUP, name), 0)

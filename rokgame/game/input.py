@@ -79,6 +79,10 @@ class Nav(enum.Enum):
     PAGE_UP = "page_up"
     PAGE_DOWN = "page_down"
     DAILY = "daily"   # the main menu's one key for today's Daily Track
+    # A controller's X and Y where a screen takes text (the on-screen keyboard); no keyboard key sends them,
+    # so typing on a keyboard never does. Y also opens song select's search.
+    DELETE = "delete"
+    SPACE = "space"
 
 
 NAV_CONTROLS: dict[str, Nav] = {
@@ -101,6 +105,11 @@ NAV_CONTROLS: dict[str, Nav] = {
 }
 #: Escape and Start also pause; a screen that has no pause treats PAUSE as BACK.
 PAUSE_CONTROLS = frozenset({"key:escape", "pad:start", "joy:button:7", "joy:button:9"})
+#: Text editing with a controller, sent besides what NAV_CONTROLS says: Y is DAILY on the main menu and
+#: both X and Y are lanes, and screens hear only the meaning they listen for (as Escape is BACK and PAUSE).
+TEXT_CONTROLS: dict[str, Nav] = {
+    "pad:x": Nav.DELETE, "pad:y": Nav.SPACE, "joy:button:2": Nav.DELETE, "joy:button:3": Nav.SPACE,
+}
 
 _PAD_BUTTONS: dict[int, str] = {}
 _PAD_AXES: dict[int, str] = {}
@@ -162,6 +171,11 @@ class TextAction:
 
 
 Action = LaneAction | NavAction | DeviceAction | TextAction
+
+
+def from_controller(action: Action) -> bool:
+    """A menu action sent by a gamepad or joystick (``pad:…``, ``joy:…``), not by the keyboard."""
+    return isinstance(action, NavAction) and action.control.startswith(("pad:", "joy:"))
 
 
 # --------------------------------------------------------------------------- bindings
@@ -411,6 +425,8 @@ class InputMapper:
             out.append(NavAction(nav, control, repeat))
         if pressed and control in PAUSE_CONTROLS and nav is not Nav.PAUSE:
             out.append(NavAction(Nav.PAUSE, control, repeat))
+        if pressed and control in TEXT_CONTROLS:
+            out.append(NavAction(TEXT_CONTROLS[control], control, repeat))
         if repeat:
             return out  # key repeat never presses a lane twice
         lane = self.lane_of.get(control)
