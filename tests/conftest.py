@@ -51,6 +51,24 @@ def app(app_size: tuple[int, int]):
 
 
 @pytest.fixture
+def offline_fetch(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every track the game asks to fetch, in order; each fetch fails as offline, so nothing reaches the network."""
+    asked: list[str] = []
+
+    def offline_job(source: str):  # type: ignore[no-untyped-def]
+        asked.append(source)
+
+        def job(worker):  # type: ignore[no-untyped-def]
+            from rokgame.fetch.errors import NoNetwork
+
+            raise NoNetwork("Couldn't reach YouTube — check your connection")
+        return job
+
+    monkeypatch.setattr("rokgame.game.workers.prepare_track_job", offline_job)
+    return asked
+
+
+@pytest.fixture
 def repo() -> Path:
     return REPO
 

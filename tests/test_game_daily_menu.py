@@ -454,18 +454,12 @@ def test_the_daily_screen_shows_the_last_30_days_and_plays_the_for_you_pick(app,
     assert daily.focus == "daily"
 
 
-def test_without_the_prefetch_a_failed_download_offline_switches_to_the_library_pick(app, library, monkeypatch):
-    from rokgame.fetch.errors import NoNetwork
+def test_without_the_prefetch_a_failed_download_offline_switches_to_the_library_pick(app, library, monkeypatch,
+                                                                                     offline_fetch):
     from rokgame.game.scenes.daily import DailyScene
     from rokgame.game.scenes.gameplay import GameplayScene
     from rokgame.game.scenes.loading import LoadingScene
 
-    def offline_job(source: str):  # type: ignore[no-untyped-def]
-        def job(worker):  # type: ignore[no-untyped-def]
-            raise NoNetwork("Couldn't reach YouTube — check your connection")
-        return job
-
-    monkeypatch.setattr("rokgame.game.workers.prepare_track_job", offline_job)
     monkeypatch.setattr("rokgame.daily.prefetch.network_available", lambda: False)
     assert app.daily_prefetch is None  # the Daily prefetch setting is off: nobody checked the network
     menu = app.push(MainMenuScene(app))
@@ -535,22 +529,10 @@ def test_one_key_on_the_main_menu_plays_todays_daily_track(app, tmp_path):
     assert isinstance(app.top, DailyScene)  # it does not start the song a second time
 
 
-def test_the_daily_key_pressed_while_the_panel_loads_plays_as_soon_as_the_track_is_known(app, monkeypatch):
+def test_the_daily_key_pressed_while_the_panel_loads_plays_as_soon_as_the_track_is_known(app, offline_fetch):
     from rokgame.game.scenes.daily import DailyScene
     from rokgame.game.scenes.loading import LoadingScene
 
-    sources: list[str] = []
-
-    def offline_job(source: str):  # type: ignore[no-untyped-def]
-        sources.append(source)
-
-        def job(worker):  # type: ignore[no-untyped-def]
-            from rokgame.fetch.errors import NoNetwork
-
-            raise NoNetwork("Couldn't reach YouTube — check your connection")
-        return job
-
-    monkeypatch.setattr("rokgame.game.workers.prepare_track_job", offline_job)
     menu = app.push(MainMenuScene(app))
     menu.handle(NavAction(Nav.DAILY, "key:d"))
     daily = app.top
@@ -559,7 +541,7 @@ def test_the_daily_key_pressed_while_the_panel_loads_plays_as_soon_as_the_track_
     # Not on disk and no prefetch: the day's track is downloaded (the loading screen shows it).
     wait_for(app, lambda: isinstance(app.top, LoadingScene), "the download of today's track")
     assert app.top.title.startswith(todays_pick_title())
-    assert sources == [daily.view.source] and not daily.play_pending
+    assert offline_fetch == [daily.view.source] and not daily.play_pending
 
 
 def test_the_daily_key_is_only_heard_by_the_menu(app):

@@ -8,7 +8,7 @@ from typing import Any
 import pygame
 
 from rokgame.game import hooks, theme
-from rokgame.game.input import Action, Nav, NavAction
+from rokgame.game.input import Action, Nav, NavAction, from_controller
 from rokgame.game.render import widgets
 from rokgame.game.scenes.base import Scene
 
@@ -93,7 +93,7 @@ class MainMenuScene(Scene):
             return
         what = self.menu.handle(action)
         if what == "confirm" and self.menu.selected is not None:
-            self.choose(self.menu.selected.key)
+            self.choose(self.menu.selected.key, controller=from_controller(action))
         elif what == "back":
             self.menu.index = len(self.menu.items) - 1  # Esc goes to Quit; a second Enter quits
 
@@ -107,7 +107,7 @@ class MainMenuScene(Scene):
         self.app.push(DailyScene(self.app, self.daily, state=self.daily_state, error=self.daily_error,
                                  play_now=True))
 
-    def choose(self, key: str) -> None:
+    def choose(self, key: str, *, controller: bool = False) -> None:
         app = self.app
         if key == "play":
             from rokgame.game.scenes.song_select import SongSelectScene
@@ -120,7 +120,7 @@ class MainMenuScene(Scene):
         elif key == "add":
             from rokgame.game.scenes.add_track import AddTrackScene
 
-            app.push(AddTrackScene(app))
+            app.push(AddTrackScene(app, keyboard=controller))  # chosen with a controller: type with it
         elif key == "settings":
             from rokgame.game.scenes.settings import SettingsScene
 

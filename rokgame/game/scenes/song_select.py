@@ -5,6 +5,10 @@ library, sweeps, scans the chart folders and reads the best scores: 0.14 s for 5
 seconds the first time a folder of new charts is seen), so the screen opens at once
 and stays responsive. Coming back to it keeps the old list on screen until the fresh
 one (new best scores, new charts) arrives.
+
+Search is typed on the keyboard, or with a controller on the on-screen keyboard that Y opens
+beside the list: the list filters with every key, and B (or Done) closes the keyboard with the
+search still applied.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import pygame
 from rokgame.core.chart import DIFFICULTY_NAMES
 from rokgame.game import songs as song_list
 from rokgame.game import theme
-from rokgame.game.input import Action, Nav, NavAction, TextAction
+from rokgame.game.input import Action, Nav, NavAction, TextAction, from_controller
+from rokgame.game.onscreen_keyboard import OnScreenKeyboard
 from rokgame.game.render import widgets
+from rokgame.game.render.onscreen_keyboard import draw_keyboard, keyboard_hints
 from rokgame.game.scenes.base import Scene
 from rokgame.game.songs import SongEntry, matches
 from rokgame.game.workers import WORKER_EVENT, Worker
@@ -36,6 +42,7 @@ class SongSelectScene(Scene):
         self.loaded_at = -1.0
         self.reader: Worker | None = None   # the worker reading the list, while it runs
         self.problem: str | None = None
+        self.keyboard = OnScreenKeyboard("Done")
 
     @property
     def loading(self) -> bool:
@@ -106,9 +113,23 @@ class SongSelectScene(Scene):
 
     def handle(self, action: Action) -> None:
         if isinstance(action, TextAction):
+            self.keyboard.hide()  # typed on a keyboard: the on-screen one is in the way
             self.query += action.text
             self._filter(None)
             return
+        if from_controller(action) and self.keyboard.shown:
+            edit = self.keyboard.handle(action)
+            if edit is not None and edit.kind in ("type", "delete"):
+                keep = self.menu.selected.key if edit.kind == "delete" and self.menu.selected else None
+                self.query = edit.apply(self.query)
+                self._filter(keep)
+            return
+        if from_controller(action) and isinstance(action, NavAction) and action.nav is Nav.SPACE \
+                and not action.repeat:
+            self.keyboard.show()  # Y: search
+            return
+        if isinstance(action, NavAction) and action.control.startswith("key:"):
+            self.keyboard.hide()
         entry = self.selected
         if isinstance(action, NavAction) and entry is not None and action.nav in (Nav.LEFT, Nav.RIGHT):
             have = self._difficulties(entry)
@@ -150,7 +171,8 @@ class SongSelectScene(Scene):
         subtitle = "Reading your library…" if self.songs is None else f"{count} song{plural} in your library"
         y = widgets.draw_title(app, surface, "Choose a song", subtitle)
         margin = int(56 * s)
-        list_w = int((w - 3 * margin) * 0.52)
+        # The on-screen keyboard takes the detail panel's place, a little wider, with the list beside it.
+        list_w = int((w - 3 * margin) * (0.4 if self.keyboard.shown else 0.52))
         search = pygame.Rect(margin, y, list_w, int(46 * s))
         box = widgets.TextBox(self.query, "Type to search…")
         box.draw(app, surface, search, focused=True)
@@ -171,9 +193,17 @@ class SongSelectScene(Scene):
                                   (list_rect.x + int(20 * s), list_rect.y + int(20 * s)),
                                   max_width=list_rect.width - int(40 * s))
         detail = pygame.Rect(margin * 2 + list_w, y, w - list_w - 3 * margin, h - y - int(70 * s))
+        if self.keyboard.shown:
+            panel = draw_keyboard(app, surface, self.keyboard, detail)
+            total = len(self.songs or [])
+            found = f"{len(self.visible)} of {total} songs match" if self.query else f"Search {total} songs"
+            widgets.blit_text(app, surface, found, "semibold", 18 * s, theme.TEXT_DIM,
+                              (panel.x + int(8 * s), panel.bottom + int(16 * s)))
+            widgets.draw_hints(app, surface, keyboard_hints(("B / Start", "Done")))
+            return
         self._draw_detail(surface, detail, s)
         widgets.draw_hints(app, surface, [("↑↓", "Song"), ("←→", "Difficulty"), ("Enter / A", "Play"),
-                                          ("Type", "Search"), ("Esc / B", "Back")])
+                                          ("Type / Y", "Search"), ("Esc / B", "Back")])
 
     def _draw_detail(self, surface: pygame.Surface, rect: pygame.Rect, s: float) -> None:
         app = self.app
