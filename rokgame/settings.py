@@ -1,8 +1,9 @@
 """The player's settings: one JSON file in the config dir, read once, written atomically.
 
 Unknown keys are kept (a newer rokgame's settings survive an older one), and a
-broken or hand-mangled file never stops the game: the bad values fall back to
-their defaults and :func:`load_settings` says which in ``Settings.problems``.
+broken or hand-mangled file never stops the game: the bad values (the wrong type,
+or a word that is not one of a field's :data:`CHOICES`) fall back to their
+defaults and :func:`load_settings` says which in ``Settings.problems``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rokgame.core.chart_io import atomic_write_text
+from rokgame.core.scoring import GhostTapRule
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Settings:
     scroll_time: float = 1.5          # seconds a note is on screen (osu!-style, BPM-independent)
     precision: str = "normal"         # "normal" | "tight" | "strict": narrows the hit windows
     no_fail: bool = False
+    ghost_taps: str = "free"          # "free" | "break": a press near no note (an overstrum) breaks the combo
     # Look
     colorblind: bool = False
     lefty: bool = False
@@ -48,7 +51,17 @@ class Settings:
     problems: list[str] = field(default_factory=list, compare=False)
 
 
+#: The words a text setting may be; anything else is reported and falls back to the default.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "ghost_taps": tuple(rule.value for rule in GhostTapRule),
+}
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
+    if name in CHOICES:
+        if value in CHOICES[name]:
+            return value
+        raise ValueError(name)
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value

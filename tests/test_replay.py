@@ -111,7 +111,10 @@ def test_an_empty_replay_is_valid() -> None:
         ({"events": [{"t": 1, "lane": True, "type": "down"}]}, "events[0].lane: must be a lane"),
         ({"events": [{"t": 1, "lane": 0, "type": "press"}]}, "events[0].type: must be"),
         ({"format": "rokgame.chart", "events": []}, "format: 'rokgame.chart' is not a rokgame replay"),
-        ({"version": 2, "events": []}, "version: this replay is version 2"),
+        ({"version": 3, "events": []}, "version: this replay is version 3"),
+        ({"events": [{"t": 1, "type": "strum"}, {"t": 2, "type": "up"}]}, "events[1].lane: must be a lane"),
+        ({"ghost_taps": "sometimes", "events": []}, "ghost_taps: 'sometimes' is not a ghost-tap rule"),
+        ({"ghost_taps": ["break"], "events": []}, "ghost_taps: ['break'] is not a ghost-tap rule"),
     ],
 )
 def test_a_bad_replay_is_one_sentence_naming_the_json_path(tmp_path: Path, body: object, where: str) -> None:

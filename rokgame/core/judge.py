@@ -9,7 +9,13 @@ Rules:
 * A press consumes the earliest unjudged note in its lane whose miss window
   contains it. Within ±Good it is a hit; within ±Miss a miss (a mash that early or
   late still costs the note); further from every note it is a ghost tap
-  (``press`` returns ``None`` and nothing is lost).
+  (``press`` returns ``None`` and no note is lost).
+* Presses at one instant are one action (a strum presses every held fret at once):
+  if none of them judged a note, the judge reports one :class:`GhostTap` for that
+  instant as soon as time moves past it. Whether it costs anything is the score's
+  rule (:class:`~rokgame.core.scoring.GhostTapRule`): free by default. A strum with no
+  fret held is a press in lane :data:`OPEN_STRUM`, where there is never a note, so it
+  is a ghost tap too (Clone Hero's overstrum).
 * A note nobody pressed for is auto-missed once the song is past its miss window
   (``update``), stamped at the first instant it could no longer be hit
   (``note.t + windows.miss``, plus the edge tolerance that keeps a press exactly on
@@ -22,7 +28,7 @@ Rules:
 Results are reported exactly once, in time order: by ``press``/``release`` for the
 input itself and by ``update`` (or ``feed``) for everything the passing of time
 decided. Feed a frame's inputs first (in the order they happened), then
-``update(now)``.
+``update(now)``. Every note gets exactly one judgement; a ghost tap judges none.
 """
 
 from __future__ import annotations
@@ -63,8 +69,17 @@ class HoldResult:
     held_for: float
 
 
-Result = HitResult | HoldResult
+@dataclass(frozen=True, slots=True)
+class GhostTap:
+    """The presses at song time ``time`` judged no note (a mash, or a strum with nothing to hit)."""
+
+    time: float
+
+
+Result = HitResult | HoldResult | GhostTap
 DEFAULT_WINDOWS = HitWindows()
+#: The lane of a strum with no fret held (strum mode). Charts have no open notes, so it hits nothing.
+OPEN_STRUM = -1
 
 
 def event_order(event: InputEvent) -> tuple[float, bool]:
@@ -77,7 +92,8 @@ def event_order(event: InputEvent) -> tuple[float, bool]:
 
 
 def _result_order(result: Result) -> tuple[float, int]:
-    return (result.time, result.note_index)
+    # A ghost tap belongs to no note: at one instant it comes before the notes decided there.
+    return (result.time, -1 if isinstance(result, GhostTap) else result.note_index)
 
 
 class Judge:
@@ -100,6 +116,10 @@ class Judge:
         self._cursor: dict[int, int] = dict.fromkeys(self._lane_notes, 0)
         self._holding: dict[int, tuple[int, float]] = {}  # lane -> (note index, press time)
         self._outbox: list[Result] = []  # decided by time passing, not yet reported
+        # The instant of the latest presses and whether any of them judged a note: a ghost tap is
+        # only known once time has moved past the instant (a strum's frets arrive one by one).
+        self._pressed_at: float | None = None
+        self._pressed_judged = False
         self._unjudged = len(self.notes)
         self.last_end: float = max((n.end for n in self.notes), default=0.0)
 
@@ -137,8 +157,17 @@ class Judge:
     # -- input
 
     def press(self, t: float, lane: int) -> HitResult | None:
-        """Judge a press at song time ``t``; ``None`` for a ghost tap."""
+        """Judge a press at song time ``t``; ``None`` when it judged no note (see :class:`GhostTap`)."""
         self._expire(t)
+        if t != self._pressed_at:
+            self._outbox.extend(self._settle_presses())  # only ever something for input out of time order
+            self._pressed_at, self._pressed_judged = t, False
+        result = self._press(t, lane)
+        if result is not None:
+            self._pressed_judged = True
+        return result
+
+    def _press(self, t: float, lane: int) -> HitResult | None:
         index = self.next_note(lane)
         if index is None:
             return None
@@ -173,6 +202,7 @@ class Judge:
     def feed(self, event: InputEvent) -> list[Result]:
         """``update(event.t)``, then the press or release; everything it decided, in time order."""
         out = self.update(event.t)
+        result: Result | None
         result = self.press(event.t, event.lane) if event.down else self.release(event.t, event.lane)
         if result is not None:
             out.append(result)
@@ -207,6 +237,13 @@ class Judge:
         self.results.append(result)
         return result
 
+    def _settle_presses(self) -> list[Result]:
+        """The ghost tap of the latest instant's presses, if none of them judged a note."""
+        at, self._pressed_at = self._pressed_at, None
+        if at is None or self._pressed_judged:
+            return []
+        return [self._record(GhostTap(at))]
+
     def _expire(self, now: float) -> None:
         """Decide what the passing of time up to ``now`` decided, into the outbox."""
         decided: list[Result] = []
@@ -224,6 +261,8 @@ class Judge:
                 del self._holding[lane]
                 # A hold shorter than the Good window can end before its (late) head was pressed.
                 decided.append(self._record(HoldResult(index, True, max(note.end, since), note.length)))
+        if self._pressed_at is not None and now > self._pressed_at:
+            decided.extend(self._settle_presses())
         if decided:
             decided.sort(key=_result_order)
             self._outbox.extend(decided)

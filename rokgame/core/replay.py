@@ -2,12 +2,19 @@
 
 A replay file is JSON::
 
-    {"format": "rokgame.replay", "version": 1, ...metadata...,
+    {"format": "rokgame.replay", "version": 1, ...metadata..., "ghost_taps": "break",
      "events": [{"t": 1.234, "lane": 0, "type": "down"}, {"t": 1.274, "lane": 0, "type": "up"}, ...]}
 
 ``t`` is song time in seconds, written with full float precision so a replay gives
 back the very same judgements. Metadata keys (chart hash, difficulty, the report,
-settings) are free-form; only ``events`` is required to load one.
+settings) are free-form; only ``events`` is required to load one. One is read back:
+``ghost_taps`` ("free" or "break", :class:`~rokgame.core.scoring.GhostTapRule`), the
+rule the play was judged by; a replay without it was recorded before the option
+existed, so it plays back with ghost taps free.
+
+Version 2 adds one event, ``{"t": 2.5, "type": "strum"}``: a strum with no fret held
+(strum mode), which hits nothing (:data:`~rokgame.core.judge.OPEN_STRUM`). A replay
+without one is still written as version 1, so an older rokgame reads it.
 """
 
 from __future__ import annotations
@@ -22,11 +29,14 @@ from typing import Any
 
 from rokgame.core.chart import Note
 from rokgame.core.chart_io import atomic_write_text
-from rokgame.core.judge import InputEvent, event_order
+from rokgame.core.judge import OPEN_STRUM, InputEvent, event_order
+from rokgame.core.scoring import GhostTapRule
 from rokgame.errors import StorageError
 
 REPLAY_FORMAT = "rokgame.replay"
-REPLAY_VERSION = 1
+REPLAY_VERSION = 2
+#: The version a replay without open strums is written as (every rokgame reads it).
+REPLAY_VERSION_TAPS = 1
 #: How long autoplay holds a tap note's key.
 TAP_HOLD = 0.040
 
@@ -39,6 +49,11 @@ class ReplayError(StorageError):
 class Replay:
     events: tuple[InputEvent, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ghost_taps(self) -> GhostTapRule:
+        """The ghost-tap rule the play was judged by (free for replays older than the option)."""
+        return GhostTapRule.parse(self.meta.get("ghost_taps", GhostTapRule.FREE.value))
 
 
 def sorted_events(events: Iterable[InputEvent]) -> list[InputEvent]:
@@ -84,10 +99,18 @@ def shift(events: Iterable[InputEvent], seconds: float) -> list[InputEvent]:
 
 def replay_to_json(events: Iterable[InputEvent], **meta: Any) -> dict[str, Any]:
     """A JSON-ready dict of ``events`` and metadata."""
-    body: dict[str, Any] = {"format": REPLAY_FORMAT, "version": REPLAY_VERSION}
+    events_json = [_event_json(e) for e in events]
+    strums = any(e["type"] == "strum" for e in events_json)
+    body: dict[str, Any] = {"format": REPLAY_FORMAT, "version": REPLAY_VERSION if strums else REPLAY_VERSION_TAPS}
     body.update(meta)
-    body["events"] = [{"t": e.t, "lane": e.lane, "type": "down" if e.down else "up"} for e in events]
+    body["events"] = events_json
     return body
+
+
+def _event_json(event: InputEvent) -> dict[str, Any]:
+    if event.lane == OPEN_STRUM:
+        return {"t": event.t, "type": "strum"}
+    return {"t": event.t, "lane": event.lane, "type": "down" if event.down else "up"}
 
 
 def dumps_replay(events: Iterable[InputEvent], **meta: Any) -> str:
@@ -121,6 +144,9 @@ def replay_from_json(data: Any, *, name: str = "the replay") -> Replay:
         raise fail("version", "must be a whole number")
     if version > REPLAY_VERSION:
         raise fail("version", f"this replay is version {version}; this rokgame reads version {REPLAY_VERSION}")
+    if "ghost_taps" in data and data["ghost_taps"] not in [rule.value for rule in GhostTapRule]:
+        choices = " or ".join(f'"{rule.value}"' for rule in GhostTapRule)
+        raise fail("ghost_taps", f"{data['ghost_taps']!r} is not a ghost-tap rule (expected {choices})")
     if "events" not in data:
         raise fail("events", "is missing")
     raw = data["events"]
@@ -134,12 +160,15 @@ def replay_from_json(data: Any, *, name: str = "the replay") -> Replay:
         t = item.get("t")
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
             raise fail(f"{at}.t", "must be a time in seconds")
+        if item.get("type") == "strum":  # no fret held: a press in no lane
+            events.append(InputEvent(float(t), OPEN_STRUM, True))
+            continue
         lane = item.get("lane")
         if not isinstance(lane, int) or isinstance(lane, bool) or lane < 0:
             raise fail(f"{at}.lane", "must be a lane number (0 or more)")
         kind = item.get("type")
         if kind not in ("down", "up"):
-            raise fail(f"{at}.type", 'must be "down" or "up"')
+            raise fail(f"{at}.type", 'must be "down", "up" or "strum"')
         events.append(InputEvent(float(t), lane, kind == "down"))
     meta = {k: v for k, v in data.items() if k != "events"}
     return Replay(tuple(events), meta)

@@ -8,7 +8,8 @@ Note points
     Perfect 50, Great 40, Good 20, Miss 0, times the multiplier the note was hit at.
 Multiplier
     ×1 for the first 10 notes of a streak, ×2 for the next 10, ×3, then ×4 from the
-    31st note on (:func:`multiplier_for`). A miss or a dropped hold resets it.
+    31st note on (:func:`multiplier_for`). A miss or a dropped hold resets it (and a
+    ghost tap, when they break the combo).
     :attr:`ScoreProcessor.multiplier` is the one the *next* note will score at.
 Sustain points
     A hold pays :data:`SUSTAIN_POINTS` for every whole :data:`SUSTAIN_TICK` seconds
@@ -22,8 +23,9 @@ Accuracy
     100 % before the first note.
 Rock meter (health)
     Starts at 0.5, 0..1: Perfect +0.02, Great +0.015, Good +0.005, Miss −0.08,
-    dropped hold −0.04. Empty means failed (the play stops and the score freezes);
-    with ``no_fail`` the play goes on and :attr:`~ScoreProcessor.health_emptied` says so.
+    dropped hold −0.04, ghost tap −0.02 when ghost taps break the combo. Empty
+    means failed (the play stops and the score freezes); with ``no_fail`` the play
+    goes on and :attr:`~ScoreProcessor.health_emptied` says so.
 Stars (:data:`STAR_THRESHOLDS`)
     From score / :attr:`~ScoreProcessor.max_score`, Clone Hero style but on the
     chart's own maximum: ≥10 % ★, ≥30 % ★★, ≥50 % ★★★, ≥70 % ★★★★, ≥90 % ★★★★★.
@@ -31,16 +33,28 @@ Stars (:data:`STAR_THRESHOLDS`)
 Early / late
     Counted for hits outside the Perfect window (FAST/SLOW on a DDR cabinet);
     a Perfect is neither.
+Ghost taps (:class:`GhostTapRule`)
+    A press that judges no note (:class:`~rokgame.core.judge.GhostTap`; in strum
+    mode an overstrum) is free by default: nothing changes and nothing is counted.
+    With ``ghost_taps=GhostTapRule.BREAK`` (Guitar Hero / Clone Hero) it resets the
+    combo and multiplier like a miss, drains :data:`HEALTH_GHOST_TAP` from the rock
+    meter (Clone Hero's overstrum drains a little: a quarter of a miss, so a stray tap
+    barely shows but mashing through a gap can fail you) and is counted in
+    :attr:`~ScoreProcessor.ghost_tap_count`. It takes no points, judges no note and is
+    not a Miss, so accuracy and the judgement counts don't move. A hold being held in
+    another lane keeps paying.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Mapping, Sequence
 
 from rokgame.core.chart import Note
-from rokgame.core.judge import HitResult, HoldResult
+from rokgame.core.judge import GhostTap, HitResult, HoldResult, Result
 from rokgame.core.timing import EDGE_TOLERANCE, HitWindows, Judgement
+from rokgame.errors import RokError
 
 NOTE_POINTS: Mapping[Judgement, int] = {
     Judgement.PERFECT: 50,
@@ -62,12 +76,33 @@ HEALTH_CHANGE: Mapping[Judgement, float] = {
     Judgement.MISS: -0.08,
 }
 HEALTH_DROPPED_HOLD = -0.04
+HEALTH_GHOST_TAP = -0.02
 STREAK_PER_STEP = 10
 MAX_MULTIPLIER = 4
 SUSTAIN_TICK = 0.1
 SUSTAIN_POINTS = 5
 #: Minimum score / max_score for 1..5 stars.
 STAR_THRESHOLDS: tuple[float, ...] = (0.10, 0.30, 0.50, 0.70, 0.90)
+
+
+class GhostTapRuleError(RokError, ValueError):
+    """The ``ghost_taps`` option names no known rule."""
+
+
+class GhostTapRule(enum.Enum):
+    """What a press that judges no note costs: nothing (osu!mania), or the combo (Guitar Hero)."""
+
+    FREE = "free"
+    BREAK = "break"
+
+    @classmethod
+    def parse(cls, name: object) -> GhostTapRule:
+        """The rule called ``name`` ("free" or "break"), or a one-sentence :class:`GhostTapRuleError`."""
+        try:
+            return cls(name)
+        except ValueError:
+            choices = " or ".join(rule.value for rule in cls)
+            raise GhostTapRuleError(f"unknown ghost-tap rule {name!r}; choose {choices}") from None
 
 
 def multiplier_for(streak: int) -> int:
@@ -103,9 +138,10 @@ class ScoreProcessor:
     """Keeps the tally of one play of ``notes``; feed it every result with :meth:`apply`."""
 
     def __init__(self, notes: Sequence[Note], *, no_fail: bool = False,
-                 windows: HitWindows | None = None) -> None:
+                 windows: HitWindows | None = None, ghost_taps: GhostTapRule = GhostTapRule.FREE) -> None:
         self.notes: tuple[Note, ...] = tuple(notes)
         self.no_fail = no_fail
+        self.ghost_taps = ghost_taps
         self.windows = windows or HitWindows()
         self.max_score: int = max_score(self.notes)
         self.combo = 0
@@ -120,13 +156,15 @@ class ScoreProcessor:
         self.late = 0
         self.holds_completed = 0
         self.holds_dropped = 0
+        #: Ghost taps that broke the combo (always 0 when ghost taps are free).
+        self.ghost_tap_count = 0
         #: Per note: the hit error in milliseconds (+ = late); ``None`` for misses and unplayed notes.
         self.offsets_ms: list[float | None] = [None] * len(self.notes)
         #: Sustain points the holds being held would bank right now (see :meth:`sustain`).
         self.sustain_pending = 0
         self._judged = 0
         self._head_multiplier: dict[int, int] = {}
-        self._undo: list[tuple[HitResult | HoldResult, tuple[object, ...]]] = []
+        self._undo: list[tuple[Result, tuple[object, ...]]] = []
 
     # -- derived figures
 
@@ -177,15 +215,17 @@ class ScoreProcessor:
 
     # -- results
 
-    def apply(self, result: HitResult | HoldResult) -> None:
+    def apply(self, result: Result) -> None:
         """Count one result (results must come in time order)."""
         self._undo.append((result, self._state(result)))
         if isinstance(result, HitResult):
             self._apply_hit(result)
-        else:
+        elif isinstance(result, HoldResult):
             self._apply_hold(result)
+        else:
+            self._apply_ghost_tap(result)
 
-    def revert(self, result: HitResult | HoldResult) -> None:
+    def revert(self, result: Result) -> None:
         """Undo the last :meth:`apply` (osu!'s rewind); only the most recent result can be reverted."""
         if not self._undo or self._undo[-1][0] is not result:
             raise ValueError("only the most recently applied result can be reverted")
@@ -241,6 +281,13 @@ class ScoreProcessor:
             self._break_combo()
             self._change_health(HEALTH_DROPPED_HOLD)
 
+    def _apply_ghost_tap(self, result: GhostTap) -> None:
+        if self.ghost_taps is GhostTapRule.FREE:
+            return
+        self.ghost_tap_count += 1
+        self._break_combo()
+        self._change_health(HEALTH_GHOST_TAP)
+
     def _break_combo(self) -> None:
         self.combo = 0
         self.multiplier = 1
@@ -257,22 +304,22 @@ class ScoreProcessor:
     # -- undo
 
     _SCALARS = ("combo", "max_combo", "multiplier", "score", "health", "failed", "health_emptied", "early",
-                "late", "holds_completed", "holds_dropped", "sustain_pending", "_judged")
+                "late", "holds_completed", "holds_dropped", "ghost_tap_count", "sustain_pending", "_judged")
 
-    def _state(self, result: HitResult | HoldResult) -> tuple[object, ...]:
+    def _state(self, result: Result) -> tuple[object, ...]:
+        scalars = tuple(getattr(self, name) for name in self._SCALARS)
+        if isinstance(result, GhostTap):  # belongs to no note: nothing per note to put back
+            return (scalars, dict(self.counts), None, None)
         index = result.note_index
-        return (
-            tuple(getattr(self, name) for name in self._SCALARS),
-            dict(self.counts),
-            self.offsets_ms[index],
-            self._head_multiplier.get(index),
-        )
+        return (scalars, dict(self.counts), self.offsets_ms[index], self._head_multiplier.get(index))
 
-    def _restore(self, result: HitResult | HoldResult, state: tuple[object, ...]) -> None:
+    def _restore(self, result: Result, state: tuple[object, ...]) -> None:
         scalars, counts, offset, head = state
         for name, value in zip(self._SCALARS, scalars, strict=True):  # type: ignore[call-overload]
             setattr(self, name, value)
         self.counts = counts  # type: ignore[assignment]
+        if isinstance(result, GhostTap):
+            return
         self.offsets_ms[result.note_index] = offset  # type: ignore[assignment]
         if head is None:
             self._head_multiplier.pop(result.note_index, None)

@@ -13,6 +13,11 @@ audio offset and the chart's ``offset`` (see :func:`play_notes`).
 
 When the rock meter empties (and ``no_fail`` is off) the play is over: every note
 still to come counts as a miss, so the judgements always add up to the notes.
+
+The play's options are the session's: ``windows`` (the precision setting),
+``no_fail`` and ``ghost_taps`` (whether a press that judges no note breaks the combo,
+:class:`~rokgame.core.scoring.GhostTapRule`). The report names the last two, and a
+replay is played back with the rule it was recorded with.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 from rokgame.core.chart import Chart, Note
 from rokgame.core.judge import InputEvent, Judge, Result
 from rokgame.core.replay import sorted_events
-from rokgame.core.scoring import ScoreProcessor
+from rokgame.core.scoring import GhostTapRule, ScoreProcessor
 from rokgame.core.timing import HIT_JUDGEMENTS, HitWindows, Judgement
 from rokgame.errors import ChartError
 
@@ -49,15 +54,16 @@ class PlaySession:
     """The rules of one play: a :class:`Judge` feeding a :class:`ScoreProcessor`, and the recorded input."""
 
     def __init__(self, chart: Chart, difficulty: str, *, windows: HitWindows | None = None,
-                 no_fail: bool = False) -> None:
+                 no_fail: bool = False, ghost_taps: GhostTapRule = GhostTapRule.FREE) -> None:
         #: The notes being played, in chart time (what the highway draws).
         self.notes: tuple[Note, ...] = play_notes(chart, difficulty)
         self.chart = chart
         self.difficulty = difficulty
         self.windows = windows or HitWindows()
         self.no_fail = no_fail
+        self.ghost_taps = ghost_taps
         self.judge = Judge(self.notes, self.windows)
-        self.score = ScoreProcessor(self.notes, no_fail=no_fail, windows=self.windows)
+        self.score = ScoreProcessor(self.notes, no_fail=no_fail, windows=self.windows, ghost_taps=ghost_taps)
         self.events: list[InputEvent] = []
         last = max((n.end for n in self.notes), default=0.0)
         self.end_time: float = last + self.windows.miss + END_GRACE
@@ -119,6 +125,8 @@ class PlaySession:
             "completed": self.judge.unjudged == 0 and not score.failed,
             "holds_completed": score.holds_completed,
             "holds_dropped": score.holds_dropped,
+            "ghost_taps": self.ghost_taps.value,
+            "ghost_tap_count": score.ghost_tap_count,
         }
 
     # -- internals

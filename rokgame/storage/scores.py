@@ -105,6 +105,8 @@ def record_play(
             played_at=played_at,
             audio_offset_ms=audio_offset_ms,
             visual_offset_ms=visual_offset_ms,
+            # The rule the play was judged by: a replay plays back with it (rokgame play --headless --replay).
+            ghost_taps=report.get("ghost_taps", "free"),
             report=dict(report),
         )
         _sync_folder(folder)
