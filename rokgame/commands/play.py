@@ -6,10 +6,15 @@
                                                    fetch and chart it behind the loading screen, then play
     rokgame play CHART --difficulty expert --headless --autoplay --report out.json
     rokgame play CHART --headless --replay replay.json --report out.json [--png DIR]
+    rokgame play CHART --headless --replay replay.json --ghost-taps break
 
 A headless run is the real game loop on a manual clock (see
 :mod:`rokgame.game.headless`); its report is
-``{"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets"}``.
+``{"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets"}``,
+plus ``"ghost_taps"`` and ``"ghost_tap_count"`` when ghost taps break the combo.
+
+Whether they do is ``--ghost-taps``; without it, a replay plays by the rule it was
+recorded with (free if it is older than the option), and anything else by the settings.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import sys
 from pathlib import Path
 
+from rokgame.core.scoring import GhostTapRule
 from rokgame.errors import RokError
 
 
@@ -34,6 +40,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     who = play.add_mutually_exclusive_group()
     who.add_argument("--autoplay", action="store_true", help="headless: play every note perfectly")
     who.add_argument("--replay", type=Path, metavar="FILE", help="headless: play the input of a replay file")
+    play.add_argument("--ghost-taps", choices=[rule.value for rule in GhostTapRule],
+                      help="headless: whether a press near no note breaks the combo "
+                           "(default: the replay's own rule, else your settings')")
     play.add_argument("--report", type=Path, metavar="OUT.json", help="headless: write the report here")
     play.add_argument("--png", type=Path, metavar="DIR", help="headless: save a screenshot every few seconds")
     play.add_argument("--png-every", type=float, default=5.0, metavar="SECONDS",
@@ -59,6 +68,7 @@ def play_chart(chart_path: str | Path, *, difficulty: str | None = None, daily_d
 
 def run_play(args: argparse.Namespace) -> int:
     headless_only = [flag for flag, on in (("--autoplay", args.autoplay), ("--replay", args.replay),
+                                           ("--ghost-taps", args.ghost_taps),
                                            ("--report", args.report), ("--png", args.png)) if on]
     if headless_only and not args.headless:
         raise RokError(f"{headless_only[0]} only works with --headless")
@@ -101,7 +111,7 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 def _run_headless(args: argparse.Namespace) -> int:
     from rokgame.core.chart_io import load_chart
-    from rokgame.core.replay import autoplay, load_replay
+    from rokgame.core.replay import autoplay, read_replay
     from rokgame.game.headless import run_headless
     from rokgame.game.scenes.flow import pick_difficulty
 
@@ -118,15 +128,19 @@ def _run_headless(args: argparse.Namespace) -> int:
         raise RokError(f"{chart_path.name} has no {args.difficulty} difficulty (it has {have})")
     difficulty = pick_difficulty(chart, args.difficulty or "expert")
     notes = chart.difficulty(difficulty).notes
-    if args.autoplay:
-        events = autoplay(notes)
-    elif args.replay is not None:
-        events = load_replay(args.replay)
-    else:
-        events = []
     from rokgame.settings import load_settings
 
     settings = load_settings()
+    if args.autoplay:
+        events = autoplay(notes)
+    elif args.replay is not None:
+        replay = read_replay(args.replay)
+        events = list(replay.events)
+        settings.ghost_taps = replay.ghost_taps.value  # the rule it was recorded with reproduces its score
+    else:
+        events = []
+    if args.ghost_taps is not None:
+        settings.ghost_taps = args.ghost_taps
     result = run_headless(chart, difficulty, events, chart_path=chart_path, settings=settings, size=size,
                           png_dir=args.png, png_every=args.png_every, show_results=args.png is not None)
     text = json.dumps(result.report, indent=2) + "\n"
@@ -137,9 +151,14 @@ def _run_headless(args: argparse.Namespace) -> int:
         j = result.report["judgements"]
         print(f"{chart.song.title} ({difficulty}): score {result.report['score']}, "
               f"accuracy {result.report['accuracy'] * 100:.2f}%, perfect {j['perfect']}, great {j['great']}, "
-              f"good {j['good']}, miss {j['miss']} -> {args.report}")
+              f"good {j['good']}, miss {j['miss']}{_ghost_taps_summary(result.report)} -> {args.report}")
     else:
         sys.stdout.write(text)
     if args.png is not None:
         print(f"{len(result.screenshots)} screenshots in {args.png}", file=sys.stderr)
     return 0
+
+
+def _ghost_taps_summary(report: dict[str, object]) -> str:
+    """", ghost taps N" for the one-line summary when ghost taps broke the combo in this run."""
+    return f", ghost taps {report['ghost_tap_count']}" if "ghost_tap_count" in report else ""

@@ -7,7 +7,13 @@ Replay input is posted as real key events into the pygame queue: before each
 event the clock is set to the event's own time, and the app's ordinary
 :meth:`App.pump` pulls it, reads the clock and stamps it — so every input is judged
 at its own time whatever the frame steps are (the tests use uneven, slow frames to
-prove it).
+prove it). Replay input is lane presses, so they are played with strum mode off
+whatever the settings say (a strum-mode player's strums were recorded as the presses
+they made); a strum with no fret held is posted as the gameplay scene's
+:data:`~rokgame.game.scenes.gameplay.OPEN_STRUM_EVENT`.
+
+The play's rules are the settings': ``settings.ghost_taps`` decides whether a press
+near no note breaks the combo (``rokgame play --headless`` sets it from the replay).
 """
 
 from __future__ import annotations
@@ -21,12 +27,14 @@ from typing import Any
 
 from rokgame.core.chart import Chart
 from rokgame.core.clock import ManualClock
-from rokgame.core.judge import InputEvent
+from rokgame.core.judge import OPEN_STRUM, InputEvent
 from rokgame.core.replay import sorted_events
 from rokgame.settings import Settings
 
 #: The report's keys, exactly (``PlaySession.report`` has more; the headless report is this).
 REPORT_KEYS = ("score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets")
+#: Added to the report when ghost taps break the combo (the rule, and how many broke it).
+GHOST_TAP_KEYS = ("ghost_taps", "ghost_tap_count")
 STEP = 1 / 240
 
 
@@ -45,7 +53,8 @@ def fixed_steps(step: float = STEP) -> Iterator[float]:
 
 
 def headless_report(full: dict[str, Any]) -> dict[str, Any]:
-    return {key: full[key] for key in REPORT_KEYS}
+    keys = REPORT_KEYS + (GHOST_TAP_KEYS if full.get("ghost_taps", "free") != "free" else ())
+    return {key: full[key] for key in keys}
 
 
 def run_headless(
@@ -79,9 +88,11 @@ def run_headless(
     from rokgame.game.app import App
     from rokgame.game.audio import ManualPlayer
     from rokgame.game.scenes.flow import make_gameplay
+    from rokgame.game.scenes.gameplay import OPEN_STRUM_EVENT
 
     settings = settings if settings is not None else Settings()
     app = App(settings, headless=True, size=size)
+    app.input.strum_mode = False  # replays are lane presses; the setting itself is left as it is
     app.input.set_lanes(chart.lanes)
     clock = ManualClock()
     scene = make_gameplay(app, chart, chart_path, difficulty, player=ManualPlayer(clock), record=False,
@@ -106,9 +117,12 @@ def run_headless(
                     clock.set(max(clock.time(), min(polled, target)))
                 elif not poll_at_frames:
                     clock.set(max(clock.time(), event.t))
-                kind = pygame.KEYDOWN if event.down else pygame.KEYUP
-                pygame.event.post(pygame.event.Event(kind, key=keys[event.lane], mod=0, scancode=0,
-                                                     unicode="", window=None))
+                if event.lane == OPEN_STRUM:
+                    pygame.event.post(pygame.event.Event(OPEN_STRUM_EVENT))
+                else:
+                    kind = pygame.KEYDOWN if event.down else pygame.KEYUP
+                    pygame.event.post(pygame.event.Event(kind, key=keys[event.lane], mod=0, scancode=0,
+                                                         unicode="", window=None))
                 if not poll_at_frames:
                     app.pump()  # the app pulls it now, reading the clock at the event's own time
             clock.set(target)

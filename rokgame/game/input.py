@@ -42,6 +42,7 @@ from typing import Any
 import pygame
 
 from rokgame.core.chart import MAX_LANES, MIN_LANES
+from rokgame.core.judge import OPEN_STRUM
 
 DEFAULT_KEYS: dict[int, tuple[str, ...]] = {
     3: ("f", "space", "j"),
@@ -226,7 +227,11 @@ def control_label(control: str) -> str:
 
 @dataclass
 class StrumLayer:
-    """Guitar Hero strumming: frets are held, a strum presses every held fret at the strum's time."""
+    """Guitar Hero strumming: frets are held, a strum presses every held fret at the strum's time.
+
+    A strum with no fret held presses :data:`~rokgame.core.judge.OPEN_STRUM`, a lane with no
+    notes: the judge hears an overstrum (it costs the combo when ghost taps break it).
+    """
 
     frets: set[int] = field(default_factory=set)
     pressed: set[int] = field(default_factory=set)
@@ -242,6 +247,8 @@ class StrumLayer:
         return []
 
     def strum(self, t: float) -> list[tuple[int, bool, float]]:
+        if not self.frets:
+            return [(OPEN_STRUM, True, t)]  # never held, so never released
         out: list[tuple[int, bool, float]] = []
         for lane in sorted(self.frets):
             if lane in self.pressed:

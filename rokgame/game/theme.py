@@ -44,6 +44,9 @@ JUDGEMENT_COLORS: dict[str, Color] = {
     "great": (120, 235, 130),
     "good": (250, 210, 90),
     "miss": (255, 90, 90),
+    # Not judgements: the pop-ups of a press near no note when ghost taps break the combo.
+    "ghost tap": (240, 110, 200),
+    "overstrum": (240, 110, 200),
 }
 
 FONT_FILES = {

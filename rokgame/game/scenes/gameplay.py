@@ -7,6 +7,10 @@ slow frame never moves a judgement. Drawing happens at song time − visual offs
 While the song plays (count-in included) the scene holds :data:`~rokgame.game.workers.background`
 every frame, so the Daily Track prefetch and any other worker wait instead of taking
 frames; the pause menu and the results let them go on.
+
+With the *ghost taps* setting on "break", a press near no note (an overstrum in strum
+mode, a strum with no fret held included) resets the combo: the scene shows "GHOST TAP"
+or "OVERSTRUM" and plays the miss sound.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from typing import Any
 import pygame
 
 from rokgame.core.chart import Chart
-from rokgame.core.judge import HitResult, HoldResult
+from rokgame.core.judge import OPEN_STRUM, GhostTap, HitResult, HoldResult, Result
+from rokgame.core.scoring import GhostTapRule, GhostTapRuleError
 from rokgame.core.session import PlaySession
 from rokgame.core.timing import HitWindows, Judgement
 from rokgame.game import theme
@@ -37,6 +42,8 @@ FAIL_HOLD = 2.0
 COUNT_IN = 3.0
 SCROLL_STEP = 0.1
 SCROLL_MIN, SCROLL_MAX = 0.4, 4.0
+#: A strum with no fret held, posted by the headless replayer (live, the strum layer sends it as a lane action).
+OPEN_STRUM_EVENT = pygame.event.custom_type()
 
 
 @dataclass
@@ -67,7 +74,12 @@ class GameplayScene(Scene):
             windows = HitWindows.for_precision(settings.precision)
         except Exception:  # an unknown precision in a hand-edited settings file plays at normal
             windows = HitWindows()
-        self.session = PlaySession(chart, difficulty, windows=windows, no_fail=settings.no_fail)
+        try:
+            ghost_taps = GhostTapRule.parse(settings.ghost_taps)
+        except GhostTapRuleError:  # load_settings already said so; the default costs nothing
+            ghost_taps = GhostTapRule.FREE
+        self.session = PlaySession(chart, difficulty, windows=windows, no_fail=settings.no_fail,
+                                   ghost_taps=ghost_taps)
         self.notes = self.session.notes
         self.times = [n.t for n in self.notes]
         self.max_hold = max((n.length for n in self.notes), default=0.0)
@@ -139,8 +151,16 @@ class GameplayScene(Scene):
             # Hot-plug either way pauses: a pulled cable must not cost notes, a new guitar needs a moment.
             self.pause(reason="Controller connected" if action.added else "Controller disconnected")
 
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == OPEN_STRUM_EVENT:
+            self.handle(LaneAction(OPEN_STRUM, True, self.input_time(), "replay"))
+
     def _lane(self, action: LaneAction) -> None:
         lane = action.lane
+        if lane == OPEN_STRUM:  # nothing goes down, but the judge hears it: an overstrum
+            if action.down:
+                self._feedback(self.session.press(action.t, lane))
+            return
         if not 0 <= lane < self.chart.lanes:
             return
         if action.down:
@@ -227,10 +247,15 @@ class GameplayScene(Scene):
             if now >= self.finished_at + wait or (self.app.headless and not self.show_results):
                 self.finish()
 
-    def _feedback(self, results: list[HitResult | HoldResult]) -> None:
+    def _feedback(self, results: list[Result]) -> None:
         settings = self.app.settings
         for result in results:
-            if isinstance(result, HitResult):
+            if isinstance(result, GhostTap):
+                if self.session.ghost_taps is GhostTapRule.BREAK:
+                    self.popup = Popup("overstrum" if settings.strum_mode else "ghost tap", None, self.app.now)
+                    if settings.miss_sound:
+                        self.app.audio.play_sound("miss")
+            elif isinstance(result, HitResult):
                 note = self.notes[result.note_index]
                 j = result.judgement
                 if j is Judgement.MISS:

@@ -1,4 +1,7 @@
-"""Results: score, stars, accuracy, judgements, early/late, hit-error histogram, new best, offset advice."""
+"""Results: score, stars, accuracy, judgements, early/late, hit-error histogram, new best, offset advice.
+
+When ghost taps break the combo (a setting), the score card also counts them ("Overstrums" in strum mode).
+"""
 
 from __future__ import annotations
 
@@ -114,6 +117,9 @@ class ResultsScene(Scene):
         mean = r.get("mean_offset_ms")
         stats.append(("Mean hit error", "—" if mean is None else f"{mean:+.1f} ms"))
         stats.append(("Early / late", f"{r.get('early', 0)} / {r.get('late', 0)}"))
+        if r.get("ghost_taps") == "break":  # only counted when they cost the combo
+            label = "Overstrums" if app.settings.strum_mode else "Ghost taps"
+            stats.append((label, str(r.get("ghost_tap_count", 0))))
         row_h = int(34 * s)
         for i, (label, value) in enumerate(stats):
             ry = sy + i * row_h

@@ -57,6 +57,9 @@ class SettingsScene(Scene):
             i = PRECISIONS.index(st.precision) if st.precision in PRECISIONS else 0
             st.precision = PRECISIONS[(i + d) % len(PRECISIONS)]
 
+        def toggle_ghost_taps(d: int) -> None:
+            st.ghost_taps = "free" if st.ghost_taps == "break" else "break"
+
         def change_volume(d: int) -> None:
             st.music_volume = round(min(1.0, max(0.0, st.music_volume + d * 0.05)), 2)
             self.app.audio.set_volume(st.music_volume)
@@ -86,6 +89,9 @@ class SettingsScene(Scene):
                    detail="normal, tight or strict hit windows"),
             Option("No fail", "no_fail", on_off("no_fail"), toggle("no_fail"),
                    detail="keep playing when the rock meter empties"),
+            Option("Ghost taps", "ghost_taps", lambda: "Break combo" if st.ghost_taps == "break" else "Free",
+                   toggle_ghost_taps,
+                   detail="free, or break combo: a press near no note (an overstrum) resets your combo"),
             Option("Strum mode", "strum", on_off("strum_mode"), strum,
                    detail="hold frets and strum (↑/↓, d-pad or strum bar) like Guitar Hero"),
             Option("Colour-blind palette", "colorblind", on_off("colorblind"), toggle("colorblind")),
