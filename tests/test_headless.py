@@ -116,3 +116,53 @@ def test_cli_mistakes_are_one_sentence(make_chart, tmp_path, capsys):
     assert "has no easy difficulty" in capsys.readouterr().err
     assert main(["play", str(path), "--autoplay"]) == 1
     assert "only works with --headless" in capsys.readouterr().err
+
+
+def test_a_replay_plays_back_with_the_precision_and_no_fail_it_was_recorded_with(make_chart, tmp_path, capsys):
+    from rokgame.cli import main
+    from rokgame.settings import Settings, save_settings
+
+    chart = make_chart()
+    path = tmp_path / "song.json"
+    save_chart(chart, path)
+    late = shift(autoplay(_notes(chart)), 0.040)  # Great at normal precision, Good at strict (±35 ms Great)
+    replay = tmp_path / "strict.json"
+    save_replay(replay, late, precision="strict", no_fail=True)
+    save_settings(Settings(precision="normal", no_fail=False))
+    out = tmp_path / "report.json"
+    assert main(["play", str(path), "--headless", "--replay", str(replay), "--report", str(out),
+                 "--size", "640x360"]) == 0
+    assert json.loads(out.read_text())["judgements"] == {"perfect": 0, "great": 0, "good": 24, "miss": 0}
+    assert main(["play", str(path), "--headless", "--replay", str(replay), "--precision", "normal",
+                 "--report", str(out), "--size", "640x360"]) == 0
+    assert json.loads(out.read_text())["judgements"] == {"perfect": 0, "great": 24, "good": 0, "miss": 0}
+    capsys.readouterr()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"precision": "loose", "events": []}', encoding="utf-8")
+    assert main(["play", str(path), "--headless", "--replay", str(bad)]) == 1
+    assert "precision: 'loose' is not a precision" in capsys.readouterr().err
+
+
+def test_the_game_saves_the_precision_and_no_fail_of_a_play_with_its_replay(app, make_chart, tmp_path):
+    from rokgame import paths
+    from rokgame.core.clock import ManualClock
+    from rokgame.game.audio import ManualPlayer
+    from rokgame.game.scenes.flow import make_gameplay
+    from rokgame.storage.db import connect
+
+    app.settings.precision, app.settings.no_fail = "tight", True
+    chart = make_chart()
+    path = tmp_path / "song.json"
+    save_chart(chart, path)
+    clock = ManualClock()
+    scene = app.push(make_gameplay(app, chart, path, "expert", player=ManualPlayer(clock), show_results=False))
+    for t in (scene.session.end_time, scene.session.end_time + 1.0):  # nothing pressed: every note missed
+        clock.set(t)
+        scene.update(0)
+    conn = connect()
+    try:
+        name = conn.execute("SELECT replay_path FROM plays").fetchone()[0]
+    finally:
+        conn.close()
+    saved = json.loads((paths.replays_dir() / name).read_text(encoding="utf-8"))
+    assert (saved["precision"], saved["no_fail"]) == ("tight", True)

@@ -13,8 +13,9 @@ A headless run is the real game loop on a manual clock (see
 ``{"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets"}``,
 plus ``"ghost_taps"`` and ``"ghost_tap_count"`` when ghost taps break the combo.
 
-Whether they do is ``--ghost-taps``; without it, a replay plays by the rule it was
-recorded with (free if it is older than the option), and anything else by the settings.
+Whether they do is ``--ghost-taps``, and the timing windows are ``--precision``; without
+them, a replay plays by the rules it was recorded with (ghost taps free and normal precision
+if it is older than those keys), and anything else by the settings.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     play.add_argument("--ghost-taps", choices=[rule.value for rule in GhostTapRule],
                       help="headless: whether a press near no note breaks the combo "
                            "(default: the replay's own rule, else your settings')")
+    play.add_argument("--precision", choices=("normal", "tight", "strict"),
+                      help="headless: the timing windows (default: the replay's own, else your settings')")
     play.add_argument("--report", type=Path, metavar="OUT.json", help="headless: write the report here")
     play.add_argument("--png", type=Path, metavar="DIR", help="headless: save a screenshot every few seconds")
     play.add_argument("--png-every", type=float, default=5.0, metavar="SECONDS",
@@ -68,7 +71,7 @@ def play_chart(chart_path: str | Path, *, difficulty: str | None = None, daily_d
 
 def run_play(args: argparse.Namespace) -> int:
     headless_only = [flag for flag, on in (("--autoplay", args.autoplay), ("--replay", args.replay),
-                                           ("--ghost-taps", args.ghost_taps),
+                                           ("--ghost-taps", args.ghost_taps), ("--precision", args.precision),
                                            ("--report", args.report), ("--png", args.png)) if on]
     if headless_only and not args.headless:
         raise RokError(f"{headless_only[0]} only works with --headless")
@@ -136,11 +139,17 @@ def _run_headless(args: argparse.Namespace) -> int:
     elif args.replay is not None:
         replay = read_replay(args.replay)
         events = list(replay.events)
-        settings.ghost_taps = replay.ghost_taps.value  # the rule it was recorded with reproduces its score
+        # The rules it was judged by, not today's settings, reproduce its score.
+        settings.ghost_taps = replay.ghost_taps.value
+        settings.precision = replay.precision
+        if replay.no_fail is not None:
+            settings.no_fail = replay.no_fail
     else:
         events = []
     if args.ghost_taps is not None:
         settings.ghost_taps = args.ghost_taps
+    if args.precision is not None:
+        settings.precision = args.precision
     result = run_headless(chart, difficulty, events, chart_path=chart_path, settings=settings, size=size,
                           png_dir=args.png, png_every=args.png_every, show_results=args.png is not None)
     text = json.dumps(result.report, indent=2) + "\n"

@@ -7,10 +7,13 @@ A replay file is JSON::
 
 ``t`` is song time in seconds, written with full float precision so a replay gives
 back the very same judgements. Metadata keys (chart hash, difficulty, the report,
-settings) are free-form; only ``events`` is required to load one. One is read back:
-``ghost_taps`` ("free" or "break", :class:`~rokgame.core.scoring.GhostTapRule`), the
-rule the play was judged by; a replay without it was recorded before the option
-existed, so it plays back with ghost taps free.
+settings) are free-form; only ``events`` is required to load one. Three are read back,
+the rules the play was judged by, so a replay reproduces its play whatever the
+settings are now: ``ghost_taps`` ("free" or "break",
+:class:`~rokgame.core.scoring.GhostTapRule`), ``precision`` ("normal", "tight" or
+"strict", :data:`~rokgame.core.timing.PRECISIONS`) and ``no_fail`` (true or false). A
+replay without them was recorded before they were saved: it plays back with ghost
+taps free, normal precision, and no-fail as the player's settings have it.
 
 Version 2 adds one event, ``{"t": 2.5, "type": "strum"}``: a strum with no fret held
 (strum mode), which hits nothing (:data:`~rokgame.core.judge.OPEN_STRUM`). A replay
@@ -31,6 +34,7 @@ from rokgame.core.chart import Note
 from rokgame.core.chart_io import atomic_write_text
 from rokgame.core.judge import OPEN_STRUM, InputEvent, event_order
 from rokgame.core.scoring import GhostTapRule
+from rokgame.core.timing import PRECISIONS
 from rokgame.errors import StorageError
 
 REPLAY_FORMAT = "rokgame.replay"
@@ -54,6 +58,17 @@ class Replay:
     def ghost_taps(self) -> GhostTapRule:
         """The ghost-tap rule the play was judged by (free for replays older than the option)."""
         return GhostTapRule.parse(self.meta.get("ghost_taps", GhostTapRule.FREE.value))
+
+    @property
+    def precision(self) -> str:
+        """The precision setting the play was judged with ("normal" for replays older than this key)."""
+        return str(self.meta.get("precision", "normal"))
+
+    @property
+    def no_fail(self) -> bool | None:
+        """Whether the play had no-fail on; ``None`` when the replay does not say."""
+        value = self.meta.get("no_fail")
+        return value if isinstance(value, bool) else None
 
 
 def sorted_events(events: Iterable[InputEvent]) -> list[InputEvent]:
@@ -147,6 +162,11 @@ def replay_from_json(data: Any, *, name: str = "the replay") -> Replay:
     if "ghost_taps" in data and data["ghost_taps"] not in [rule.value for rule in GhostTapRule]:
         choices = " or ".join(f'"{rule.value}"' for rule in GhostTapRule)
         raise fail("ghost_taps", f"{data['ghost_taps']!r} is not a ghost-tap rule (expected {choices})")
+    if "precision" in data and data["precision"] not in PRECISIONS:
+        choices = ", ".join(f'"{name}"' for name in PRECISIONS)
+        raise fail("precision", f"{data['precision']!r} is not a precision (expected {choices})")
+    if "no_fail" in data and not isinstance(data["no_fail"], bool):
+        raise fail("no_fail", "must be true or false")
     if "events" not in data:
         raise fail("events", "is missing")
     raw = data["events"]

@@ -51,13 +51,15 @@ def record_play(
     audio_offset_ms: float = 0.0,
     visual_offset_ms: float = 0.0,
     daily_date: str | None = None,
+    precision: str = "normal",
     now: datetime | None = None,
 ) -> int:
     """Save one play (the report of :meth:`PlaySession.report`) and its replay; return the play id.
 
     ``now`` (default: the current time) gives ``played_at`` in UTC and ``local_date``,
     the player's calendar date, from its local time. ``daily_date`` marks a Daily
-    Track play. ``report["offsets"]`` goes into the replay file, not the table.
+    Track play. ``report["offsets"]`` goes into the replay file, not the table, and so do the
+    rules the play was judged by (ghost taps, ``precision``, no-fail): its replay reproduces it.
     """
     # An aware ``now`` keeps its own zone (its calendar date is the player's); a naive one is local time.
     when = now if now is not None and now.tzinfo is not None else (now or datetime.now()).astimezone()
@@ -107,6 +109,8 @@ def record_play(
             visual_offset_ms=visual_offset_ms,
             # The rule the play was judged by: a replay plays back with it (rokgame play --headless --replay).
             ghost_taps=report.get("ghost_taps", "free"),
+            precision=precision,
+            no_fail=bool(report.get("no_fail")),
             report=dict(report),
         )
         _sync_folder(folder)

@@ -25,7 +25,7 @@ from rokgame.core.chart import Chart
 from rokgame.core.judge import OPEN_STRUM, GhostTap, HitResult, HoldResult, Result
 from rokgame.core.scoring import GhostTapRule, GhostTapRuleError
 from rokgame.core.session import PlaySession
-from rokgame.core.timing import HitWindows, Judgement
+from rokgame.core.timing import PRECISIONS, Judgement
 from rokgame.game import theme
 from rokgame.game.audio import AudioClock, ManualPlayer, SongPlayer
 from rokgame.game.input import Action, DeviceAction, LaneAction, Nav, NavAction
@@ -70,10 +70,9 @@ class GameplayScene(Scene):
         self.info = info or PlayInfo()
         self.record = record
         self.show_results = show_results
-        try:
-            windows = HitWindows.for_precision(settings.precision)
-        except Exception:  # an unknown precision in a hand-edited settings file plays at normal
-            windows = HitWindows()
+        #: The precision the play is judged with (saved with its replay, which must reproduce it).
+        self.precision = settings.precision if settings.precision in PRECISIONS else "normal"
+        windows = PRECISIONS[self.precision]  # an unknown one in a hand-edited settings file plays at normal
         try:
             ghost_taps = GhostTapRule.parse(settings.ghost_taps)
         except GhostTapRuleError:  # load_settings already said so; the default costs nothing
@@ -301,7 +300,8 @@ class GameplayScene(Scene):
                     conn, chart_sha256=self.info.chart_sha256, difficulty=self.difficulty, report=report,
                     events=self.session.events, track_id=self.info.track_id, title=self.chart.song.title,
                     audio_offset_ms=self.app.settings.audio_offset_ms,
-                    visual_offset_ms=self.app.settings.visual_offset_ms, daily_date=self.info.daily_date)
+                    visual_offset_ms=self.app.settings.visual_offset_ms, daily_date=self.info.daily_date,
+                    precision=self.precision)
                 return is_new_best(conn, self.play_id)
             finally:
                 conn.close()
