@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from rokgame.core.chart import DIFFICULTY_NAMES
 from rokgame.core.chart_io import atomic_write_text
 from rokgame.core.scoring import GhostTapRule
+from rokgame.core.timing import PRECISIONS
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Settings:
 #: The words a text setting may be; anything else is reported and falls back to the default.
 CHOICES: dict[str, tuple[str, ...]] = {
     "ghost_taps": tuple(rule.value for rule in GhostTapRule),
+    "precision": tuple(PRECISIONS),
+    "last_difficulty": DIFFICULTY_NAMES,
 }
 
 

@@ -47,6 +47,15 @@ def test_broken_settings_fall_back_to_defaults_and_say_so(rokgame_home: Path) ->
     assert load_settings().problems and load_settings().lefty is False
 
 
+def test_a_word_setting_outside_its_choices_falls_back_and_says_so(rokgame_home: Path) -> None:
+    paths.settings_path().write_text('{"precision": "loose", "last_difficulty": "insane", "lefty": true}',
+                                     encoding="utf-8")
+    loaded = load_settings()
+    assert (loaded.precision, loaded.last_difficulty, loaded.lefty) == ("normal", "medium", True)
+    assert loaded.problems == ["settings: precision: 'loose' is not valid; using 'normal'",
+                               "settings: last_difficulty: 'insane' is not valid; using 'medium'"]
+
+
 def test_database_is_created_migrated_and_in_wal_mode(rokgame_home: Path) -> None:
     connection = connect()
     assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
