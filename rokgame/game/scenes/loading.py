@@ -91,7 +91,8 @@ class LoadingScene(Scene):
         w, h = surface.get_size()
         s = theme.ui_scale((w, h))
         widgets.background(app, surface)
-        widgets.draw_title(app, surface, "Getting the track ready")
+        title = "Couldn't get the track" if self.error is not None else "Getting the track ready"
+        widgets.draw_title(app, surface, title)
         box = pygame.Rect(0, 0, int(min(w - 80 * s, 820 * s)), int(300 * s))
         box.center = (w // 2, int(h * 0.52))
         widgets.draw_panel(app, surface, box, theme.PANEL, alpha=230, radius=int(18 * s))
