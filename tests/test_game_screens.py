@@ -102,8 +102,12 @@ def test_settings_and_calibration_render(app, size):
     app.pop()
     calibration = app.push(CalibrationScene(app))
     shoot(app, "calibration-intro", size)
+    from rokgame.game.scenes.calibration import BEAT, COUNT_IN, LEAD, TAP_BEATS, summarise, tap_errors
+
+    drift = [0.012 + 0.003 * (k % 5) + (0.045 if k == 9 else 0.0) for k in range(TAP_BEATS)]  # one stray tap
+    calibration.taps = [LEAD + (COUNT_IN + k) * BEAT + e for k, e in enumerate(drift)]
     calibration.state, calibration.too_few = "audio_result", False
-    calibration.median_ms, calibration.spread_ms = 23.0, 11.5
+    calibration.median_ms, calibration.spread_ms = summarise(tap_errors(calibration.taps))
     shoot(app, "calibration-result", size)
     calibration.start_visual()
     shoot(app, "calibration-visual", size)

@@ -31,6 +31,7 @@ COUNT_IN = 4          # clicks before taps count
 TAP_BEATS = 20        # clicks to tap along to
 MIN_TAPS = 16
 MAX_SPREAD_MS = 40.0
+PLOT_MS = 150.0       # the tap plot's half width; taps further out sit at its edge
 RATE = 44100
 
 
@@ -239,6 +240,10 @@ class CalibrationScene(Scene):
                                                   ("Esc / B", "Back")])
                 return
             line(f"Median {self.median_ms:+.0f} ms   ·   spread ±{self.spread_ms:.0f} ms", 30, theme.TEXT, "display")
+            if abs(self.median_ms) >= 1:
+                when = "after" if self.median_ms > 0 else "before"
+                line(f"Your taps came {abs(self.median_ms):.0f} ms {when} the clicks (median): rokgame will "
+                     "expect your presses that much " + ("later." if self.median_ms > 0 else "earlier."), 17)
             if self.acceptable:
                 line("Consistent taps. Enter saves this as your audio offset.", 20, theme.GOOD)
                 hints = [("Enter / A", "Save and go on"), ("←", "Retry"), ("→", "Skip"), ("Esc / B", "Back")]
@@ -246,6 +251,9 @@ class CalibrationScene(Scene):
                 line(f"Your taps are spread by more than {MAX_SPREAD_MS:.0f} ms: try again, following the click.",
                      20, theme.WARN)
                 hints = [("Enter / A", "Try again"), ("→", "Visual test"), ("Esc / B", "Back")]
+            plot = pygame.Rect(x, ty + int(14 * s), box.width - 2 * pad, box.bottom - pad - ty - int(14 * s))
+            if plot.height > 80 * s:
+                self._draw_taps(surface, plot, s)
             widgets.draw_hints(app, surface, hints)
         else:
             line("Visual offset", 28, theme.TEXT, "heading")
@@ -254,6 +262,40 @@ class CalibrationScene(Scene):
             self._draw_marker(surface, box, s)
             widgets.draw_hints(app, surface, [("←→", "±1 ms"), ("↑↓", "±10 ms"), ("Enter / A", "Save"),
                                               ("Esc / B", "Back")])
+
+    def _draw_taps(self, surface: pygame.Surface, rect: pygame.Rect, s: float) -> None:
+        """Every counted tap as a dot on a ±PLOT_MS axis, in the order tapped (top to bottom), with the
+        median and the spread: the player sees whether they drifted, or one stray tap pulled the spread."""
+        app = self.app
+        errors = [e * 1000 for e in tap_errors(self.taps)]
+        label_h = int(26 * s)
+        area = pygame.Rect(rect.x, rect.y, rect.width, rect.height - label_h)
+        widgets.draw_panel(app, surface, area, theme.BG_BOTTOM, alpha=150, radius=int(10 * s))
+
+        def x_of(ms: float) -> int:
+            return int(area.centerx + max(-1.0, min(1.0, ms / PLOT_MS)) * (area.width / 2 - 14 * s))
+
+        band = pygame.Rect(0, area.y, max(2, x_of(self.median_ms + self.spread_ms)
+                                          - x_of(self.median_ms - self.spread_ms)), area.height)
+        band.centerx = x_of(self.median_ms)
+        shade = pygame.Surface(band.size, pygame.SRCALPHA)
+        shade.fill((*theme.ACCENT_2, 40))
+        surface.blit(shade, band.topleft)
+        for ms in (-100, -50, 50, 100):
+            pygame.draw.line(surface, theme.PANEL_HI, (x_of(ms), area.y + 6 * s), (x_of(ms), area.bottom - 6 * s))
+        pygame.draw.line(surface, theme.TEXT_FAINT, (area.centerx, area.y), (area.centerx, area.bottom),
+                         max(1, int(2 * s)))
+        pygame.draw.line(surface, theme.ACCENT, (x_of(self.median_ms), area.y), (x_of(self.median_ms), area.bottom),
+                         max(2, int(3 * s)))
+        step = (area.height - 20 * s) / max(1, len(errors) - 1)
+        for i, ms in enumerate(errors):
+            color = theme.TEXT if abs(ms - self.median_ms) <= self.spread_ms else theme.WARN
+            pygame.draw.circle(surface, color, (x_of(ms), int(area.y + 10 * s + i * step)), max(3, int(5 * s)))
+        below = area.bottom + int(6 * s)
+        for text, pos, anchor in ((f"early −{PLOT_MS:.0f} ms", area.x, "topleft"),
+                                  ("on the click", area.centerx, "midtop"),
+                                  (f"late +{PLOT_MS:.0f} ms", area.right, "topright")):
+            widgets.blit_text(app, surface, text, "body", 14 * s, theme.TEXT_FAINT, (pos, below), anchor=anchor)
 
     def _draw_marker(self, surface: pygame.Surface, box: pygame.Rect, s: float) -> None:
         audio = self.app.settings.audio_offset_ms / 1000
