@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import pygame
 import pytest
 
@@ -219,3 +222,177 @@ def test_x_and_y_edit_text_on_a_controller_and_stay_lanes_while_no_key_sends_the
     for name in ("x", "y", "space", "backspace", "delete", "d", "return", "escape"):
         assert not {Nav.DELETE, Nav.SPACE} & set(navs(mapper.translate(key(pygame.KEYDOWN, name), 0)))
         mapper.translate(key(pygame.KEYUP, name), 0)
+
+
+# --------------------------------------------------------------------------- a held controller direction repeats
+
+
+def pad_button(button: int, down: bool = True) -> pygame.event.Event:
+    kind = pygame.CONTROLLERBUTTONDOWN if down else pygame.CONTROLLERBUTTONUP
+    return pygame.event.Event(kind, instance_id=0, button=button)
+
+
+def repeat_times(mapper: InputMapper, start: float, end: float, fps: float = 240.0) -> list[float]:
+    """When repeats come out of ``mapper`` asked once per frame from ``start`` to ``end``, one time per repeat."""
+    times: list[float] = []
+    frame = 0
+    while (now := start + frame / fps) <= end + 1e-9:
+        times += [now] * len(mapper.repeats(now))
+        frame += 1
+    return times
+
+
+def test_a_held_dpad_repeats_after_a_delay_then_faster_and_a_tap_never_does():
+    from rokgame.game import nav_repeat
+
+    mapper = InputMapper(5)
+    tap = mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN), 10.0)
+    assert tap == [NavAction(Nav.DOWN, "pad:dpdown", False)]  # the press itself moves once, at once
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN, down=False), 10.15)
+    assert repeat_times(mapper, 10.0, 13.0) == []  # a tap is one move
+
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN), 20.0)
+    assert mapper.repeats(20.0) == [] and mapper.repeats(20.0 + nav_repeat.DELAY - 0.01) == []
+    first = mapper.repeats(20.0 + nav_repeat.DELAY)
+    assert first == [NavAction(Nav.DOWN, "pad:dpdown", True)]  # exactly what a held arrow key sends
+    assert mapper.repeats(20.0 + nav_repeat.DELAY) == []  # asking twice at one time moves once
+    times = [20.0 + nav_repeat.DELAY, *repeat_times(mapper, 20.0 + nav_repeat.DELAY + 1 / 240, 24.0)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert gaps[:10] == pytest.approx([nav_repeat.INTERVAL] * 10, abs=1 / 240)
+    assert gaps[-10:] == pytest.approx([nav_repeat.FAST_INTERVAL] * 10, abs=1 / 240)
+    assert nav_repeat.FAST_INTERVAL < nav_repeat.INTERVAL  # a long list goes by faster the longer it is held
+    assert 40 < len(times) < 4.0 / nav_repeat.FAST_INTERVAL
+
+
+def test_releasing_a_held_direction_stops_it_and_a_second_direction_takes_over():
+    mapper = InputMapper(5)
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN), 0.0)
+    assert len(repeat_times(mapper, 0.0, 1.0)) > 5
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN, down=False), 1.0)
+    assert repeat_times(mapper, 1.0, 5.0) == []
+
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN), 10.0)
+    repeat_times(mapper, 10.0, 11.0)
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_RIGHT), 11.0)  # down still held
+    assert repeat_times(mapper, 11.0, 11.35) == []  # the new direction waits its own delay
+    assert mapper.repeats(11.4) == [NavAction(Nav.RIGHT, "pad:dpright", True)]
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN, down=False), 11.6)  # not the one repeating
+    assert len(repeat_times(mapper, 11.6, 12.6)) > 5
+    mapper.translate(pad_button(pygame.CONTROLLER_BUTTON_DPAD_RIGHT, down=False), 12.6)
+    assert repeat_times(mapper, 12.6, 15.0) == []
+
+
+@pytest.mark.parametrize(("press", "release", "nav"), [
+    (pygame.event.Event(pygame.CONTROLLERAXISMOTION, instance_id=0, axis=pygame.CONTROLLER_AXIS_LEFTY, value=30000),
+     pygame.event.Event(pygame.CONTROLLERAXISMOTION, instance_id=0, axis=pygame.CONTROLLER_AXIS_LEFTY, value=2000),
+     Nav.DOWN),
+    (pygame.event.Event(pygame.CONTROLLERAXISMOTION, instance_id=0, axis=pygame.CONTROLLER_AXIS_LEFTX, value=-30000),
+     pygame.event.Event(pygame.CONTROLLERAXISMOTION, instance_id=0, axis=pygame.CONTROLLER_AXIS_LEFTX, value=0),
+     Nav.LEFT),
+    (pygame.event.Event(pygame.JOYHATMOTION, instance_id=2, hat=0, value=(0, 1)),
+     pygame.event.Event(pygame.JOYHATMOTION, instance_id=2, hat=0, value=(0, 0)), Nav.UP),
+    (pygame.event.Event(pygame.JOYAXISMOTION, instance_id=2, axis=1, value=0.9),
+     pygame.event.Event(pygame.JOYAXISMOTION, instance_id=2, axis=1, value=0.1), Nav.DOWN),
+])
+def test_a_held_stick_or_joystick_hat_repeats_too(press, release, nav):
+    mapper = InputMapper(5)
+    assert navs(mapper.translate(press, 0.0)) == [nav]
+    wobble = pygame.event.Event(press.type, **{**press.dict, "value": press.value})
+    mapper.translate(wobble, 0.3)  # a stick held still still sends motion: it does not restart the delay
+    held = [a for now in (0.4, 0.5, 0.6, 0.7) for a in mapper.repeats(now)]
+    assert {a.nav for a in held} == {nav} and len(held) >= 3 and all(a.repeat for a in held)
+    mapper.translate(release, 0.75)
+    assert repeat_times(mapper, 0.75, 3.0) == []
+
+
+def test_lanes_confirm_back_pause_and_keys_never_repeat_from_a_held_control():
+    mapper = InputMapper(5, strum_mode=True)
+    held = [
+        pad_button(pygame.CONTROLLER_BUTTON_A),          # green and confirm
+        pad_button(pygame.CONTROLLER_BUTTON_B),          # red and back
+        pad_button(pygame.CONTROLLER_BUTTON_Y),          # yellow and the Daily Track
+        pad_button(pygame.CONTROLLER_BUTTON_START),      # pause
+        pygame.event.Event(pygame.JOYBUTTONDOWN, instance_id=1, button=0),  # a guitar's green fret, confirm
+        pygame.event.Event(pygame.JOYBUTTONDOWN, instance_id=1, button=7),
+        key(pygame.KEYDOWN, "down"),                     # SDL repeats the keyboard itself
+        key(pygame.KEYDOWN, "return"),
+    ]
+    for event in held:
+        mapper.translate(event, 0.0)
+    assert repeat_times(mapper, 0.0, 3.0) == []
+    # The strum bar held with frets down moves the menu again, but never strums again.
+    mapper.translate(pygame.event.Event(pygame.JOYHATMOTION, instance_id=1, hat=0, value=(0, -1)), 3.0)
+    repeated = [a for now in (3.5, 3.6, 3.7) for a in mapper.repeats(now)]
+    assert repeated and all(isinstance(a, NavAction) and a.nav is Nav.DOWN for a in repeated)
+
+
+def song_entries(count: int):
+    from rokgame.game.songs import SongEntry
+
+    return [SongEntry(f"Song {i:03d}", "Artist", 180.0, Path(f"/nowhere/song-{i:03d}.json"), None, ("expert",))
+            for i in range(count)]
+
+
+def hold_for(app, seconds: float, fps: float = 60.0) -> None:
+    for _ in range(round(seconds * fps)):
+        app.frame(1 / fps)
+
+
+def test_holding_the_dpad_down_in_song_select_runs_down_the_list(app):
+    from rokgame.game.scenes.song_select import SongSelectScene
+
+    scene = app.push(SongSelectScene(app, song_entries(200)))
+    app.frame(1 / 60)
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN))
+    hold_for(app, 2.0)
+    held_to = scene.menu.index
+    assert 20 <= held_to < 60  # one press, two seconds: many rows, not one (and not the whole list)
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN, down=False))
+    hold_for(app, 1.0)
+    assert scene.menu.index == held_to  # let go: it stops where it is
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_DPAD_UP))
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_DPAD_UP, down=False))
+    hold_for(app, 1.0)
+    assert scene.menu.index == held_to - 1  # a tap is still one row
+    app.screenshot(Path(__file__).resolve().parent / "artifacts" / "screens" / "song-select-held-down-1280x720.png")
+
+
+def test_holding_the_dpad_moves_across_the_on_screen_keyboard(app):
+    from rokgame.game.scenes.song_select import SongSelectScene
+
+    scene = app.push(SongSelectScene(app, song_entries(5)))
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_Y))  # search: the keyboard opens
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_Y, down=False))
+    app.frame(1 / 60)
+    assert scene.keyboard.shown
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_DPAD_RIGHT))
+    columns = []
+    for _ in range(60):
+        app.frame(1 / 60)
+        columns.append(scene.keyboard.column)
+    moves = sum(a != b for a, b in itertools.pairwise(columns))
+    assert moves >= 5 and scene.query == ""  # the cursor runs along the row; nothing is typed
+    assert scene.menu.index == 0  # the song list under it stays put
+
+
+def test_a_held_strum_bar_never_reaches_the_song_being_played(app, make_chart):
+    from rokgame.core.clock import ManualClock
+    from rokgame.game.audio import ManualPlayer
+    from rokgame.game.scenes.flow import make_gameplay
+    from rokgame.game.scenes.pause import PauseScene
+
+    scene = make_gameplay(app, make_chart(), None, "expert", player=ManualPlayer(ManualClock()), record=False)
+    app.push(scene)
+    heard: list = []
+    real_handle = scene.handle
+    scene.handle = lambda action: (heard.append(action), real_handle(action))  # type: ignore[method-assign]
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_DPAD_DOWN))
+    hold_for(app, 2.0)
+    assert [a for a in heard if isinstance(a, NavAction)] == [NavAction(Nav.DOWN, "pad:dpdown", False)]
+    # Still held when the pause menu opens: it does not start scrolling the pause menu either.
+    pygame.event.post(pad_button(pygame.CONTROLLER_BUTTON_START))
+    app.frame(1 / 60)
+    assert isinstance(app.top, PauseScene)
+    pause = app.top
+    hold_for(app, 2.0)
+    assert pause.menu.index == 0

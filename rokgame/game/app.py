@@ -191,7 +191,7 @@ class App:
             if event.type == pygame.VIDEORESIZE and not self.fullscreen:
                 self.windowed_size = (event.w, event.h)
                 self.settings.window_size = (event.w, event.h)
-            for action in self.input.translate(event, t):
+            for action in self.input.translate(event, t, now=self.now):
                 if isinstance(action, inp.NavAction) and action.nav is inp.Nav.FULLSCREEN:
                     self.toggle_fullscreen()
                     continue
@@ -212,9 +212,21 @@ class App:
         scene = self.top
         if scene is None:
             return
+        self.repeat_held_direction(scene)
         scene.update(dt)
         self.draw()
         self.frame_count += 1
+
+    def repeat_held_direction(self, scene: Scene) -> None:
+        """A held d-pad, hat or stick moves the menu again, as a held arrow key does (never in play)."""
+        if not scene.repeats_navs:
+            # Forgotten, not paused: a strum held as the song ends must not scroll the results.
+            self.input.stop_repeats()
+            return
+        for action in self.input.repeats(self.now):
+            if self.top is not scene:
+                return  # the move opened or closed a screen: the rest are not for it
+            scene.handle(action)
 
     def draw(self) -> None:
         surface = pygame.display.get_surface()

@@ -30,6 +30,11 @@ layer on top of the same lane events.
 :class:`InputMapper` is pure apart from opening devices on hot-plug: feed it a
 pygame event and the song time at which it left the queue, get actions back. Tests
 post synthetic events (``JOYBUTTONDOWN`` works with the dummy driver).
+
+A held keyboard arrow repeats through SDL; a held controller direction (d-pad, hat, stick)
+repeats through :meth:`InputMapper.repeats`, which the app asks once per menu frame with its
+clock (:mod:`rokgame.game.nav_repeat` has the timing). Either way a repeat is a
+``NavAction(..., repeat=True)``, never a lane press.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ import pygame
 
 from rokgame.core.chart import MAX_LANES, MIN_LANES
 from rokgame.core.judge import OPEN_STRUM
+from rokgame.game.nav_repeat import HeldDirection
 
 DEFAULT_KEYS: dict[int, tuple[str, ...]] = {
     3: ("f", "space", "j"),
@@ -85,6 +91,9 @@ class Nav(enum.Enum):
     DELETE = "delete"
     SPACE = "space"
 
+
+#: The moves a held controller direction repeats; confirm, back, pause and the rest never repeat from a controller.
+REPEATING_NAVS = frozenset({Nav.UP, Nav.DOWN, Nav.LEFT, Nav.RIGHT, Nav.PAGE_UP, Nav.PAGE_DOWN})
 
 NAV_CONTROLS: dict[str, Nav] = {
     "key:up": Nav.UP, "key:down": Nav.DOWN, "key:left": Nav.LEFT, "key:right": Nav.RIGHT,
@@ -285,6 +294,7 @@ class InputMapper:
         self.devices: dict[int, Device] = {}
         self._down: set[str] = set()            # controls currently held (edge detection, key repeat)
         self._hats: dict[tuple[int, int], tuple[int, int]] = {}
+        self._held_direction: HeldDirection | None = None   # the controller direction that repeats
         self._strum = StrumLayer()
         self.lanes = lanes
         self.rebuild()
@@ -347,6 +357,7 @@ class InputMapper:
         self._down.clear()
         self._hats.clear()
         self._strum.clear()
+        self._held_direction = None
         return out
 
     def held_lanes(self) -> set[int]:
@@ -406,8 +417,12 @@ class InputMapper:
 
     # -- the translator
 
-    def translate(self, event: pygame.event.Event, t: float) -> list[Action]:
-        """Actions for one event; ``t`` is the song time when it left the queue."""
+    def translate(self, event: pygame.event.Event, t: float, *, now: float | None = None) -> list[Action]:
+        """Actions for one event; ``t`` is the song time when it left the queue.
+
+        ``now`` is the clock :meth:`repeats` is asked with, read at the same moment (the app's wall
+        time; it defaults to ``t``): a controller direction pressed now repeats from then on.
+        """
         etype = event.type
         if etype == pygame.TEXTINPUT:
             return [TextAction(event.text)]
@@ -417,10 +432,22 @@ class InputMapper:
             return self._removed(getattr(event, "instance_id", -1))
         out: list[Action] = []
         for control, pressed in self.controls(event):
-            out.extend(self._edge(control, pressed, t))
+            out.extend(self._edge(control, pressed, t, t if now is None else now))
         return out
 
-    def _edge(self, control: str, pressed: bool, t: float) -> list[Action]:
+    def repeats(self, now: float) -> list[NavAction]:
+        """The repeats a held controller direction has earned by ``now`` (call once per menu frame)."""
+        held = self._held_direction
+        if held is None:
+            return []
+        nav = NAV_CONTROLS[held.control]
+        return [NavAction(nav, held.control, True) for _ in range(held.due(now))]
+
+    def stop_repeats(self) -> None:
+        """Forget the held direction until it is pressed again (in play, a held strum bar is no menu move)."""
+        self._held_direction = None
+
+    def _edge(self, control: str, pressed: bool, t: float, now: float) -> list[Action]:
         out: list[Action] = []
         repeat = pressed and control in self._down
         if pressed:
@@ -428,6 +455,8 @@ class InputMapper:
         else:
             self._down.discard(control)
         nav = NAV_CONTROLS.get(control)
+        if nav in REPEATING_NAVS and control.startswith(("pad:", "joy:")) and not repeat:
+            self._hold_direction(control, pressed, now)
         if pressed and nav is not None:
             out.append(NavAction(nav, control, repeat))
         if pressed and control in PAUSE_CONTROLS and nav is not Nav.PAUSE:
@@ -445,6 +474,14 @@ class InputMapper:
         elif lane is not None:
             out.append(LaneAction(lane, pressed, t, control))
         return out
+
+    def _hold_direction(self, control: str, pressed: bool, now: float) -> None:
+        # The last direction pressed is the one that repeats (as with keys); letting go of it stops it,
+        # letting go of an earlier one does not.
+        if pressed:
+            self._held_direction = HeldDirection(control, now)
+        elif self._held_direction is not None and self._held_direction.control == control:
+            self._held_direction = None
 
     def _added(self, event: pygame.event.Event) -> list[Action]:
         index = getattr(event, "device_index", None)
@@ -472,6 +509,7 @@ class InputMapper:
         return [DeviceAction(True, device.name, instance_id)]
 
     def _removed(self, instance_id: int) -> list[Action]:
+        self._held_direction = None  # its release will never arrive
         device = self.devices.pop(instance_id, None)
         if device is None:
             # A device we never opened (or a synthetic event in a test) still means "a controller is gone".

@@ -22,6 +22,8 @@ class Scene:
     overlay: bool = False
     #: A short name for tests and screenshots.
     name: str = "scene"
+    #: A held controller direction repeats its move here (see :meth:`App.repeat_held_direction`).
+    repeats_navs: bool = True
 
     def __init__(self, app: App) -> None:
         self.app = app

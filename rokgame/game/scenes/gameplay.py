@@ -60,6 +60,7 @@ class PlayInfo:
 class GameplayScene(Scene):
     name = "gameplay"
     wants_speed = True
+    repeats_navs = False  # a held strum bar or stick is playing, never a menu move
 
     def __init__(self, app: Any, chart: Chart, difficulty: str, *, info: PlayInfo | None = None,
                  player: Any = None, record: bool = True, show_results: bool = True) -> None:
