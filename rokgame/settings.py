@@ -46,7 +46,9 @@ class Settings:
     # Tracks
     max_track_minutes: float = 15.0
     daily_catalogue: str | None = None
-    daily_prefetch: bool = True       # fetch and chart today's and tomorrow's Daily Track at start-up
+    # Fetch and chart today's and tomorrow's Daily Track at start-up. None: not asked yet; the game
+    # asks once, because the network is only used when the player asks for it.
+    daily_prefetch: bool | None = None
     last_difficulty: str = "medium"
     # Anything a newer rokgame wrote that this one does not know.
     extra: dict[str, Any] = field(default_factory=dict)
@@ -61,7 +63,15 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Yes/no settings that may also be unanswered (``None``).
+OPTIONAL_BOOLS = frozenset({"daily_prefetch"})
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
+    if name in OPTIONAL_BOOLS:
+        if value is None or isinstance(value, bool):
+            return value
+        raise ValueError(name)
     if name in CHOICES:
         if value in CHOICES[name]:
             return value

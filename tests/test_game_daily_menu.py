@@ -197,12 +197,15 @@ def test_quitting_cancels_the_prefetch(catalogue_file, tmp_path):
     hooks.set_daily_provider(None, use_default=True)
 
 
-@pytest.mark.parametrize("setting", [True, False])
-def test_the_game_starts_the_prefetch_only_when_the_setting_is_on(monkeypatch, setting):
+@pytest.mark.parametrize("setting", [True, False, None])
+def test_the_game_starts_the_prefetch_only_when_the_player_said_yes(monkeypatch, setting):
     from rokgame.game import app as app_module
+    from rokgame.game.scenes.prefetch_question import PrefetchQuestionScene
 
-    started = []
+    started: list[object] = []
+    asked: list[object] = []
     monkeypatch.setattr(app_module.App, "start_daily_prefetch", lambda self, **kw: started.append(self))
+    monkeypatch.setattr(PrefetchQuestionScene, "enter", lambda self: asked.append(self))
     hooks.set_daily_provider(None)
     try:
         status = app_module.run(settings=Settings(daily_prefetch=setting),
@@ -210,10 +213,32 @@ def test_the_game_starts_the_prefetch_only_when_the_setting_is_on(monkeypatch, s
     finally:
         hooks.set_daily_provider(None, use_default=True)
     assert status == 0
-    assert len(started) == (1 if setting else 0)
+    assert len(started) == (1 if setting else 0)  # unanswered: nothing connects before the player says yes
+    assert len(asked) == (1 if setting is None else 0)  # asked on a first start; an answer is never asked again
 
 
-def test_the_settings_screen_turns_the_prefetch_off_and_it_is_saved(app):
+@pytest.mark.parametrize(("nav", "answer"), [(None, True), (Nav.BACK, False), (Nav.DOWN, False)])
+def test_the_first_start_question_saves_the_answer_and_starts_the_prefetch_only_on_yes(app, monkeypatch, nav,
+                                                                                        answer):
+    from rokgame.game.scenes.prefetch_question import PrefetchQuestionScene
+
+    monkeypatch.setattr(app, "headless", False)  # a headless app never saves; this one stands for the window
+    started = []
+    monkeypatch.setattr(app, "start_daily_prefetch", lambda **kw: started.append(kw))
+    menu = app.push(MainMenuScene(app))
+    question = app.push(PrefetchQuestionScene(app))
+    for size in SIZES:
+        shoot(app, "prefetch-question", size)
+    if nav is not None:
+        question.handle(NavAction(nav))
+    if nav is not Nav.BACK:
+        question.handle(NavAction(Nav.CONFIRM))
+    assert app.top is menu
+    assert load_settings().daily_prefetch is answer and app.settings.daily_prefetch is answer
+    assert len(started) == (1 if answer else 0)
+
+
+def test_the_settings_screen_turns_the_prefetch_on_and_off_and_it_is_saved(app):
     from rokgame.game.scenes.settings import SettingsScene
 
     app.headless = False  # let the screen save, into this test's own ROKGAME_HOME
@@ -221,9 +246,13 @@ def test_the_settings_screen_turns_the_prefetch_off_and_it_is_saved(app):
     index = next(i for i, option in enumerate(screen.options) if option.key == "daily_prefetch")
     assert screen.menu.items[index].label == "Daily prefetch"
     assert "today's and tomorrow's Daily Track" in (screen.menu.items[index].detail or "")
+    assert screen.menu.items[index].value == "Ask at start"  # not answered yet
     screen.menu.index = index
-    screen.handle(NavAction(Nav.CONFIRM))
-    assert screen.menu.items[index].value == "Off"
+    values = []
+    for _ in range(2):
+        screen.handle(NavAction(Nav.CONFIRM))
+        values.append(screen.menu.items[index].value)
+    assert values == ["On", "Off"]
     screen.handle(NavAction(Nav.BACK))
     app.headless = True
     assert load_settings().daily_prefetch is False

@@ -160,8 +160,9 @@ class App:
     def start_daily_prefetch(self, **options: Any) -> DailyPrefetch:
         """Fetch and chart today's and tomorrow's Daily Tracks on a daemon worker (cancelled on quit).
 
-        :func:`run` calls this when the ``daily_prefetch`` setting is on; a headless run or a
-        test gets one only by asking. ``options`` go to :class:`~rokgame.game.prefetch.DailyPrefetch`.
+        :func:`run` calls this when the ``daily_prefetch`` setting is on (a first start asks the
+        player); a headless run or a test gets one only by asking. ``options`` go to
+        :class:`~rokgame.game.prefetch.DailyPrefetch`.
         """
         from rokgame.game.prefetch import DailyPrefetch
 
@@ -357,4 +358,9 @@ def run(*, chart: str | os.PathLike[str] | None = None, difficulty: str | None =
     if app.settings.daily_prefetch and not app.headless:
         # After the first screen is up: opened straight into a song, the prefetch waits for its end.
         app.start_daily_prefetch()
+    elif app.settings.daily_prefetch is None and not app.headless and chart is None and source is None:
+        # A first start on the menu: ask before anything connects (opened straight into a song: next time).
+        from rokgame.game.scenes.prefetch_question import PrefetchQuestionScene
+
+        app.push(PrefetchQuestionScene(app))
     return app.run()
