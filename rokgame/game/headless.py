@@ -12,8 +12,9 @@ whatever the settings say (a strum-mode player's strums were recorded as the pre
 they made); a strum with no fret held is posted as the gameplay scene's
 :data:`~rokgame.game.scenes.gameplay.OPEN_STRUM_EVENT`.
 
-The play's rules are the settings': ``settings.ghost_taps`` decides whether a press
-near no note breaks the combo (``rokgame play --headless`` sets it from the replay).
+The play's rules are the settings': ``ghost_taps``, ``precision`` and ``no_fail``
+(``rokgame play --headless --replay`` sets them from the replay, which saved the rules
+it was played by).
 """
 
 from __future__ import annotations
