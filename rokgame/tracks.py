@@ -209,7 +209,8 @@ def sweep(conn: sqlite3.Connection) -> list[Path]:
     named = library.referenced_paths(conn)
     for folder in folders:
         for file in folder.iterdir():
-            if CACHE_NAME.match(file.name) and file.is_file() and str(file) not in named:
+            # Resolved on both sides: a home reached through a symlink names the same files.
+            if CACHE_NAME.match(file.name) and file.is_file() and file.resolve() not in named:
                 with contextlib.suppress(OSError):
                     file.unlink()
                     removed.append(file)
@@ -422,7 +423,8 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
     except OSError as exc:
         raise FetchError(f"can't read {path}: {exc.strerror or exc}") from exc
     track = library.find_track(conn, source)
-    if track is not None and track.audio_sha256 == sha and (ready := _reusable(conn, source)) is not None:
+    unchanged = track is not None and sha in (track.audio_sha256, track.source_sha256)
+    if unchanged and (ready := _reusable(conn, source)) is not None:
         _say(progress, 1.0, "Ready")
         return ready
     # The same audio already in the library under a path that is gone: the file was moved. Follow it.
@@ -436,7 +438,9 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
                 return replace(ready, note=f"found {path.name} again (it was at {local})")
     _check(cancel)
     title, artist = _title_from_file(path)
-    stem = f"file-{sha[:16]}"
+    # Named by the bytes *and* the place: the same song in two folders is two tracks, and neither may
+    # overwrite (or, removed, delete) the other's chart.
+    stem = "file-" + hashlib.sha256(f"{sha}\n{source}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
     with _Attempt() as work:
         playable = path.suffix.lower() in PLAYABLE_EXTENSIONS and _audio_duration(path) is not None
         if playable:
@@ -466,7 +470,8 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
         if audio != path:
             moves.append((audio, paths.audio_cache_dir() / audio.name))
         prepared = _commit(conn, work_files=moves, source=source, kind="file", title=title, artist=artist,
-                           duration=duration, audio_sha256=audio_sha, audio_path=path if audio == path else None)
+                           duration=duration, audio_sha256=audio_sha, audio_path=path if audio == path else None,
+                           source_sha256=sha)
     _say(progress, 1.0, "Ready")
     return prepared
 
@@ -525,7 +530,8 @@ def _generate(audio: Path, chart: Path, *, title: str, artist: str, source: str,
 
 def _commit(conn: sqlite3.Connection, *, work_files: list[tuple[Path, Path]], source: str, kind: str, title: str,
             artist: str, duration: float | None, audio_sha256: str, webpage_url: str | None = None,
-            thumbnail_url: str | None = None, audio_path: Path | None = None) -> PreparedTrack:
+            thumbnail_url: str | None = None, audio_path: Path | None = None,
+            source_sha256: str | None = None) -> PreparedTrack:
     """Move the finished files into place, then write the library row (one transaction)."""
     placed: list[Path] = []
     try:
@@ -537,15 +543,16 @@ def _commit(conn: sqlite3.Connection, *, work_files: list[tuple[Path, Path]], so
         track_id, stale = library.add_track(
             conn, source=source, kind=kind, title=title, artist=artist, duration=duration,
             audio_path=audio_final, audio_sha256=audio_sha256, chart_path=chart_final,
-            webpage_url=webpage_url, thumbnail_url=thumbnail_url)
+            webpage_url=webpage_url, thumbnail_url=thumbnail_url, source_sha256=source_sha256)
     except BaseException:
         # No row: take the files back out, so nothing is left that the library does not name.
         for final in placed:
             with contextlib.suppress(OSError):
                 final.unlink()
         raise
+    named = library.referenced_paths(conn) if stale else set()
     for old in stale:
-        if old not in placed and CACHE_NAME.match(old.name):
+        if old not in placed and CACHE_NAME.match(old.name) and old.resolve() not in named:
             with contextlib.suppress(OSError):
                 old.unlink()
     # The player's edited chart, if there is one, is what gets played; the new generated one waits behind it.

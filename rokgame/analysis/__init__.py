@@ -12,18 +12,7 @@ See ``docs/chart-generation.md`` for how a chart is made.
 
 from __future__ import annotations
 
-import os
-import sys
-
-# The analysis runs its own threads (decoding and FFTs, two at a time). OpenBLAS would add a
-# busy-waiting thread pool to every small matrix product on top of them: measured on the
-# 2-core reference machine, 0.9 s of CPU and 0.25 s of wall time per 4-minute song wasted.
-# This only takes effect when numpy is not loaded yet (the CLI and the game's worker import
-# this package first); a caller that set these variables keeps its own choice.
-if "numpy" not in sys.modules:
-    for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(_variable, "1")
-
+# BLAS threads are limited in rokgame/__init__.py, before anything can import numpy.
 from rokgame.analysis.decode import SR, load_audio
 from rokgame.analysis.generate import (
     GENERATOR_NAME,

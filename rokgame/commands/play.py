@@ -10,8 +10,9 @@
 
 A headless run is the real game loop on a manual clock (see
 :mod:`rokgame.game.headless`); its report is
-``{"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets"}``,
-plus ``"ghost_taps"`` and ``"ghost_tap_count"`` when ghost taps break the combo.
+``{"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets", "audio"}``
+(``audio``: the file the song plays from, or null when it would play silently), plus
+``"ghost_taps"`` and ``"ghost_tap_count"`` when ghost taps break the combo.
 
 Whether they do is ``--ghost-taps``, and the timing windows are ``--precision``; without
 them, a replay plays by the rules it was recorded with (ghost taps free and normal precision

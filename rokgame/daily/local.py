@@ -20,6 +20,7 @@ from typing import Any
 from rokgame import paths
 from rokgame.core.chart_io import atomic_write_text
 from rokgame.core.daily import CatalogueEntry
+from rokgame.storage.library import loaded_path
 
 #: Which chart of a track to use when it has several: the player's own edits win.
 _ORIGIN_RANK = "CASE origin WHEN 'authored' THEN 0 WHEN 'generated' THEN 1 ELSE 2 END"
@@ -52,7 +53,7 @@ def local_tracks(connection: sqlite3.Connection) -> list[LocalTrack]:
     for track_id, source, title, artist, chart in rows:
         if source in found:
             continue
-        path = Path(chart)
+        path = loaded_path(chart)
         if path.is_file():
             found[source] = LocalTrack(int(track_id), source, title, artist or "", path)
     return list(found.values())
@@ -151,5 +152,5 @@ def local_chart_for(source: str, connection: sqlite3.Connection | None = None) -
     ).fetchone()
     if row is None:
         return None
-    path = Path(row[0])
+    path = loaded_path(row[0])
     return path if path.is_file() else None

@@ -32,7 +32,7 @@ from rokgame.core.judge import OPEN_STRUM, InputEvent
 from rokgame.core.replay import sorted_events
 from rokgame.settings import Settings
 
-#: The report's keys, exactly (``PlaySession.report`` has more; the headless report is this).
+#: The report's keys from the play (``PlaySession.report`` has more), then ``audio``.
 REPORT_KEYS = ("score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets")
 #: Added to the report when ghost taps break the combo (the rule, and how many broke it).
 GHOST_TAP_KEYS = ("ghost_taps", "ghost_tap_count")
@@ -53,9 +53,12 @@ def fixed_steps(step: float = STEP) -> Iterator[float]:
         yield step
 
 
-def headless_report(full: dict[str, Any]) -> dict[str, Any]:
+def headless_report(full: dict[str, Any], audio: Path | None = None) -> dict[str, Any]:
+    """The report's keys, and ``audio``: the file the song plays from (resolved), or None when it is silent."""
     keys = REPORT_KEYS + (GHOST_TAP_KEYS if full.get("ghost_taps", "free") != "free" else ())
-    return {key: full[key] for key in keys}
+    report = {key: full[key] for key in keys}
+    report["audio"] = str(audio.resolve()) if audio is not None else None
+    return report
 
 
 def run_headless(
@@ -138,7 +141,7 @@ def run_headless(
         if png_dir is not None and show_results and app.top is not None and app.top is not scene:
             app.frame(0.0)
             screenshots.append(app.screenshot(Path(png_dir) / "results.png"))
-        return HeadlessResult(headless_report(full), full, frames, screenshots, scene.session)
+        return HeadlessResult(headless_report(full, scene.info.audio_path), full, frames, screenshots, scene.session)
     finally:
         app.shutdown()
 

@@ -42,7 +42,48 @@ def audio_search_dirs() -> list[Path]:
 
 
 def chart_audio(chart: Chart, chart_path: Path) -> Path | None:
+    """The chart's audio found from the chart alone (beside it, or by name and hash among our songs)."""
     return resolve_audio(chart, chart_path, audio_search_dirs())
+
+
+@dataclass(frozen=True, slots=True)
+class SongAudio:
+    """Which file a play's music comes from, or why there is none (one sentence for the player)."""
+
+    path: Path | None
+    problem: str | None = None
+
+
+def song_audio(chart: Chart, chart_path: Path | None, *, track_id: int | None = None) -> SongAudio:
+    """The one answer to "which file plays with this chart", for every way a song is started.
+
+    The library knows where a track's audio really is (a local file stays where the player
+    keeps it; the chart in the cache only names it), so it is asked first: the track the
+    play belongs to, else the track that owns this chart file, else any track with the
+    chart's audio hash. Without a library answer the chart itself is asked (beside it, or by
+    name and hash among the demo songs and downloads). A track whose file is gone says so.
+    """
+    if chart_path is None:
+        return SongAudio(None)
+    try:
+        from rokgame.storage import library
+        from rokgame.storage.db import connect
+
+        conn = connect()
+    except Exception:  # no library (read-only home, newer schema): the chart alone still finds its audio
+        return SongAudio(chart_audio(chart, chart_path))
+    try:
+        track = library.get_track(conn, track_id) if track_id is not None else None
+        if track is None:
+            track = library.track_of_chart(conn, chart_path)
+        if track is not None and track.audio_path is not None and track.audio_path.is_file():
+            return SongAudio(track.audio_path)
+        found = library.audio_for_chart(conn, chart, chart_path)
+        if found is not None:
+            return SongAudio(found)
+        return SongAudio(None, library.missing_audio_reason(track) if track is not None else None)
+    finally:
+        conn.close()
 
 
 def entry_for_chart(path: Path, chart: Chart) -> SongEntry:

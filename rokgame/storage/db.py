@@ -84,6 +84,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE charts ADD COLUMN file_mtime_ns INTEGER;
     CREATE INDEX tracks_audio ON tracks (audio_sha256);
     """,
+    # 3: the hash of a local file as the player has it, when what plays is a converted copy (m4a -> ogg): the
+    # copy's own hash never matched the file's, so every add converted and charted the file again.
+    """
+    ALTER TABLE tracks ADD COLUMN source_sha256 TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -43,6 +44,49 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# --------------------------------------------------------------------------- paths as the database keeps them
+
+#: Files in rokgame's own folders are stored relative to the folder, so a home reached by a symlink,
+#: a moved portable home or a renamed HOME still names them (an absolute string named the old place, and
+#: the start-up sweep deleted every download it no longer recognised).
+_ROOTS = {"<cache>": paths.cache_dir, "<data>": paths.data_dir}
+
+
+def stored_path(path: str | os.PathLike[str]) -> str:
+    """How the database writes ``path``: ``<cache>/…`` or ``<data>/…`` inside our folders, else absolute."""
+    path = Path(path)
+    for token, root in _ROOTS.items():
+        folder = root()
+        for base in (folder, folder.resolve()):
+            try:
+                relative = path.relative_to(base)
+            except ValueError:
+                continue
+            return f"{token}/{relative.as_posix()}"
+        with contextlib.suppress(OSError, ValueError):
+            return f"{token}/{path.resolve().relative_to(folder.resolve()).as_posix()}"
+    return str(path)
+
+
+def loaded_path(text: str) -> Path:
+    """The path a stored string names today (see :func:`stored_path`).
+
+    Rows written before paths were stored relative hold absolute ones: when such a file
+    is gone but a file of the same name sits in the same sub-folder of today's folders
+    (``audio/``, ``charts/``), the home moved and that file is the one meant.
+    """
+    token, _, rest = text.partition("/")
+    if token in _ROOTS and rest:
+        return _ROOTS[token]() / rest
+    path = Path(text)
+    if path.parent.name in ("audio", "charts") and path.is_absolute() and not path.exists():
+        for root in _ROOTS.values():
+            moved = root() / path.parent.name / path.name
+            if moved.exists():
+                return moved
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class TrackRow:
     id: int
@@ -58,14 +102,17 @@ class TrackRow:
     added_at: str
     last_played_at: str | None
     play_count: int
+    #: A local file's own hash (``audio_sha256`` is the hash of what plays: a converted copy for an m4a).
+    source_sha256: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> TrackRow:
         return cls(
             id=row["id"], source=row["source"], kind=row["kind"], title=row["title"], artist=row["artist"],
-            duration=row["duration"], audio_path=Path(row["audio_path"]) if row["audio_path"] else None,
+            duration=row["duration"], audio_path=loaded_path(row["audio_path"]) if row["audio_path"] else None,
             audio_sha256=row["audio_sha256"], webpage_url=row["webpage_url"], thumbnail_url=row["thumbnail_url"],
             added_at=row["added_at"], last_played_at=row["last_played_at"], play_count=row["play_count"],
+            source_sha256=row["source_sha256"],
         )
 
     @property
@@ -89,7 +136,7 @@ class ChartRow:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> ChartRow:
         names = tuple(n for n in (row["difficulties"] or "").split(",") if n)
-        return cls(id=row["id"], track_id=row["track_id"], path=Path(row["path"]), origin=row["origin"],
+        return cls(id=row["id"], track_id=row["track_id"], path=loaded_path(row["path"]), origin=row["origin"],
                    chart_sha256=row["chart_sha256"], generator_version=row["generator_version"],
                    difficulties=names, lanes=row["lanes"], added_at=row["added_at"])
 
@@ -157,9 +204,9 @@ def find_track(conn: sqlite3.Connection, source: str) -> TrackRow | None:
 
 
 def tracks_with_audio(conn: sqlite3.Connection, audio_sha256: str) -> list[TrackRow]:
-    """Tracks whose audio has this hash, real tracks (not chart-only ones) first."""
-    rows = conn.execute("SELECT * FROM tracks WHERE audio_sha256 = ? ORDER BY kind = 'chart', id",
-                        (audio_sha256,)).fetchall()
+    """Tracks whose audio (or the local file it was converted from) has this hash, real tracks first."""
+    rows = conn.execute("SELECT * FROM tracks WHERE audio_sha256 = ? OR source_sha256 = ? ORDER BY kind = 'chart', id",
+                        (audio_sha256, audio_sha256)).fetchall()
     return [TrackRow.from_row(r) for r in rows]
 
 
@@ -246,11 +293,31 @@ def audio_for_chart(conn: sqlite3.Connection, chart: Chart, chart_path: str | os
     return None
 
 
-def referenced_paths(conn: sqlite3.Connection) -> set[str]:
-    """Every file the library names (audio and charts), as strings."""
-    names = {r[0] for r in conn.execute("SELECT audio_path FROM tracks WHERE audio_path IS NOT NULL")}
-    names.update(r[0] for r in conn.execute("SELECT path FROM charts"))
-    return names
+def referenced_paths(conn: sqlite3.Connection) -> set[Path]:
+    """Every file the library names (audio and charts), resolved: compare with ``Path.resolve()`` only."""
+    texts = [r[0] for r in conn.execute("SELECT audio_path FROM tracks WHERE audio_path IS NOT NULL")]
+    texts += [r[0] for r in conn.execute("SELECT path FROM charts")]
+    return {_resolved(loaded_path(text)) for text in texts}
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the path as written is all there is
+        return path
+
+
+def track_of_chart(conn: sqlite3.Connection, chart_path: str | os.PathLike[str]) -> TrackRow | None:
+    """The track a chart file belongs to, by the chart's path (however the folder was reached)."""
+    row = conn.execute("SELECT track_id FROM charts WHERE path = ? AND track_id IS NOT NULL",
+                       (stored_path(chart_path),)).fetchone()
+    if row is None:
+        wanted = _resolved(Path(chart_path))
+        for chart in conn.execute("SELECT path, track_id FROM charts WHERE track_id IS NOT NULL"):
+            if _resolved(loaded_path(chart["path"])) == wanted:
+                row = chart
+                break
+    return get_track(conn, row["track_id"]) if row is not None else None
 
 
 # --------------------------------------------------------------------------- writing
@@ -298,7 +365,7 @@ def _upsert_chart(conn: sqlite3.Connection, track_id: int | None, path: Path, or
                chart_sha256 = excluded.chart_sha256, generator_version = excluded.generator_version,
                difficulties = excluded.difficulties, lanes = excluded.lanes,
                file_size = excluded.file_size, file_mtime_ns = excluded.file_mtime_ns""",
-        (track_id, str(path), origin, facts.sha256, facts.generator_version, now_utc(),
+        (track_id, stored_path(path), origin, facts.sha256, facts.generator_version, now_utc(),
          ",".join(facts.difficulties), facts.lanes, facts.size, facts.mtime_ns),
     )
 
@@ -306,7 +373,8 @@ def _upsert_chart(conn: sqlite3.Connection, track_id: int | None, path: Path, or
 def _upsert_track(conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
     """Insert or update the track with this source; keeps its id, play count and added date."""
     existing = conn.execute("SELECT id FROM tracks WHERE source = ?", (values["source"],)).fetchone()
-    columns = ("kind", "title", "artist", "duration", "audio_path", "audio_sha256", "webpage_url", "thumbnail_url")
+    columns = ("kind", "title", "artist", "duration", "audio_path", "audio_sha256", "webpage_url", "thumbnail_url",
+               "source_sha256")
     if existing is not None:
         conn.execute(f"UPDATE tracks SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                      (*(values.get(c) for c in columns), existing["id"]))
@@ -332,6 +400,7 @@ def add_track(
     chart_origin: str = "generated",
     webpage_url: str | None = None,
     thumbnail_url: str | None = None,
+    source_sha256: str | None = None,
 ) -> tuple[int, list[Path]]:
     """Record a track and its chart, in one transaction, once both files are in place.
 
@@ -343,15 +412,15 @@ def add_track(
     chart_path = Path(chart_path)
     facts = chart_facts(chart_path)
     values = {"source": source, "kind": kind, "title": title, "artist": artist, "duration": duration,
-              "audio_path": str(audio_path), "audio_sha256": audio_sha256, "webpage_url": webpage_url,
-              "thumbnail_url": thumbnail_url}
+              "audio_path": stored_path(audio_path), "audio_sha256": audio_sha256, "webpage_url": webpage_url,
+              "thumbnail_url": thumbnail_url, "source_sha256": source_sha256}
     with transaction(conn):
         track_id = _upsert_track(conn, values)
-        stale = [Path(r["path"]) for r in conn.execute(
+        stale = [loaded_path(r["path"]) for r in conn.execute(
             "SELECT path FROM charts WHERE track_id = ? AND origin = ? AND path != ?",
-            (track_id, chart_origin, str(chart_path)))]
+            (track_id, chart_origin, stored_path(chart_path)))]
         conn.execute("DELETE FROM charts WHERE track_id = ? AND origin = ? AND path != ?",
-                     (track_id, chart_origin, str(chart_path)))
+                     (track_id, chart_origin, stored_path(chart_path)))
         _upsert_chart(conn, track_id, chart_path, chart_origin, facts)
         # The player's charts for this audio, waiting on a chart-only track: they belong here now.
         for waiting in conn.execute("SELECT id FROM tracks WHERE audio_sha256 = ? AND kind = 'chart' AND id != ?",
@@ -365,7 +434,7 @@ def add_track(
 def move_track(conn: sqlite3.Connection, track_id: int, *, source: str, audio_path: str | os.PathLike[str]) -> None:
     """A local file found again under a new name: point its track there, keeping charts and scores."""
     with transaction(conn):
-        conn.execute("UPDATE tracks SET source = ?, audio_path = ? WHERE id = ?", (source, str(audio_path), track_id))
+        conn.execute("UPDATE tracks SET source = ?, audio_path = ? WHERE id = ?", (source, stored_path(audio_path), track_id))
 
 
 def mark_played(conn: sqlite3.Connection, track_id: int) -> None:
@@ -445,6 +514,10 @@ def remove_track(conn: sqlite3.Connection, track_id: int) -> RemovedTrack:
         conn.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
     if not tracks_with_audio(conn, track.audio_sha256 or ""):  # no other track shares the charter's cache
         doomed += [f for f in analysis_cache_copies(track.audio_sha256) if f not in doomed]
+    # Two tracks of the same bytes (one file in two folders) may share a converted copy: what another
+    # row still names stays.
+    still_named = referenced_paths(conn)
+    doomed = [f for f in doomed if _resolved(f) not in still_named]
     deleted = []
     for file in doomed:
         try:
@@ -517,7 +590,7 @@ def _inside_lexically(path: Path, folder: Path) -> bool:
 def _scan_one(conn: sqlite3.Connection, path: Path, folder: Path, origin: str, search_dirs: list[Path],
               report: ScanReport) -> None:
     stat = path.stat()
-    row = conn.execute("SELECT * FROM charts WHERE path = ?", (str(path),)).fetchone()
+    row = conn.execute("SELECT * FROM charts WHERE path = ?", (stored_path(path),)).fetchone()
     if row is not None and row["file_size"] == stat.st_size and row["file_mtime_ns"] == stat.st_mtime_ns:
         track = get_track(conn, row["track_id"]) if row["track_id"] is not None else None
         if track is None or (track.audio_path is not None and track.audio_path.is_file()) \
@@ -549,7 +622,7 @@ def _scan_one(conn: sqlite3.Connection, path: Path, folder: Path, origin: str, s
             track_id = _upsert_track(conn, {
                 "source": source, "kind": "builtin" if origin == "builtin" else "chart",
                 "title": song.title, "artist": song.artist, "duration": song.duration,
-                "audio_path": str(audio) if audio is not None else None, "audio_sha256": audio_sha,
+                "audio_path": stored_path(audio) if audio is not None else None, "audio_sha256": audio_sha,
                 "webpage_url": song.source if song.source and song.source.startswith("http") else None,
                 "thumbnail_url": None,
             })

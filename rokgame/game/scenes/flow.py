@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rokgame.core.chart import DIFFICULTY_NAMES, Chart
 from rokgame.core.chart_io import file_sha256, load_chart
 from rokgame.errors import RokError
-from rokgame.game.songs import chart_audio
+from rokgame.game.songs import song_audio
 
 if TYPE_CHECKING:
     from rokgame.game.app import App
@@ -31,9 +31,11 @@ def make_gameplay(app: App, chart: Chart, chart_path: Path | None, difficulty: s
                   track_id: int | None = None, daily_date: str | None = None, **kw: Any) -> GameplayScene:
     from rokgame.game.scenes.gameplay import GameplayScene, PlayInfo
 
+    audio = song_audio(chart, chart_path, track_id=track_id)
     info = PlayInfo(
         chart_path=chart_path,
-        audio_path=chart_audio(chart, chart_path) if chart_path is not None else None,
+        audio_path=audio.path,
+        audio_problem=audio.problem,
         chart_sha256=file_sha256(chart_path) if chart_path is not None else "",
         track_id=track_id,
         daily_date=daily_date,

@@ -52,6 +52,8 @@ class PlayInfo:
 
     chart_path: Path | None = None
     audio_path: Path | None = None
+    #: Why there is no audio, when the library knows (a local file that moved), in one sentence.
+    audio_problem: str | None = None
     chart_sha256: str = ""
     track_id: int | None = None
     daily_date: str | None = None
@@ -121,7 +123,8 @@ class GameplayScene(Scene):
             self.started = True
             self.player.start(self.start_time)
             if self.silent and self.app.audio.problem is None and not self.app.headless:
-                self.app.notify("This song's audio file is missing: playing silently.", 5.0)
+                why = self.info.audio_problem or "this song's audio file is missing"
+                self.app.notify(f"{why[0].upper()}{why[1:]}: playing silently.", 6.0)
 
     def exit(self) -> None:
         if self.done:
