@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = bool(args.debug)
     handler = getattr(args, "handler", None)
     try:
+        _say_settings_problems()
         if handler is None:
             from rokgame.commands.play import open_menu
 
@@ -68,6 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _say_settings_problems() -> None:
+    """A settings file with a typo is mended once (the original kept aside): say so, in one line each."""
+    from rokgame.settings import load_settings
+
+    for problem in load_settings().problems:
+        print(f"rokgame: {problem}", file=sys.stderr)
 
 
 def entry() -> None:

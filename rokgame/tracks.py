@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from rokgame import paths
-from rokgame.core.chart_io import atomic_write_text, file_sha256, parse_chart
+from rokgame.core.chart_io import atomic_write_text, file_sha256, parse_chart, read_chart
 from rokgame.errors import FetchError
 from rokgame.fetch.errors import Cancelled, NoNetwork, TooLong
 from rokgame.fetch.sources import (
@@ -194,7 +194,10 @@ def sweep(conn: sqlite3.Connection) -> list[Path]:
     (``yt-*``, ``url-*``, ``file-*``) that no library row names are deleted too, but
     only while no other attempt is running (one may be about to write its row).
     """
-    removed: list[Path] = []
+    removed: list[Path] = sweep_temp_files()
+    from rokgame.storage.scores import remove_stray_replays
+
+    remove_stray_replays(conn)
     folders = [paths.audio_cache_dir(), paths.generated_charts_dir()]
     live = False
     for folder in folders:
@@ -212,6 +215,25 @@ def sweep(conn: sqlite3.Connection) -> list[Path]:
             # Resolved on both sides: a home reached through a symlink names the same files.
             if CACHE_NAME.match(file.name) and file.is_file() and file.resolve() not in named:
                 with contextlib.suppress(OSError):
+                    file.unlink()
+                    removed.append(file)
+    return removed
+
+
+#: An atomic write's temp file (``.<name>.<random>.tmp``) older than this was left by a killed process.
+STALE_TEMP_SECONDS = 3600
+
+
+def sweep_temp_files(*, min_age: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove the temp files of atomic writes that a killed rokgame left (settings, charts, caches)."""
+    folders = [paths.config_dir(), paths.data_dir(), paths.user_charts_dir(), paths.cache_dir(),
+               paths.audio_cache_dir(), paths.generated_charts_dir(), paths.cache_dir() / "daily"]
+    cutoff = time.time() - min_age
+    removed = []
+    for folder in folders:
+        for file in folder.glob(".*.tmp") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):  # best-effort tidying: gone already, or not ours
+                if file.is_file() and not file.is_symlink() and file.stat().st_mtime <= cutoff:
                     file.unlink()
                     removed.append(file)
     return removed
@@ -337,15 +359,48 @@ def _search_and_choose(conn: sqlite3.Connection, query: str, *, progress: Progre
     return str(results[index].url)
 
 
-def _reusable(conn: sqlite3.Connection, source: str) -> PreparedTrack | None:
+def _reusable(conn: sqlite3.Connection, source: str, *, progress: Progress | None = None,
+              cancel: Cancel = None) -> PreparedTrack | None:
+    """The library's track for ``source`` when its audio is there; a generated chart that no longer reads
+    (damaged on disk) is made again from that audio first, without the network."""
     track = library.find_track(conn, source)
     if track is None or track.audio_path is None or not track.audio_path.is_file():
         return None
     chart = library.active_chart(library.charts_of(conn, track.id))
     if chart is None:
         return None
+    if chart.origin == "generated" and read_chart(chart.path).chart is None:
+        return rebuild_chart(conn, track.id, progress=progress, cancel=cancel)
     return PreparedTrack(track.id, chart.path, track.audio_path, track.title, track.artist, track.source,
                          reused=True)
+
+
+def rebuild_chart(conn: sqlite3.Connection, track_id: int, *, progress: Progress | None = None,
+                  cancel: Cancel = None) -> PreparedTrack:
+    """Chart a library track's audio again into its generated chart (which was damaged or lost)."""
+    track = library.get_track(conn, track_id)
+    if track is None or track.audio_path is None or not track.audio_path.is_file():
+        raise FetchError(library.missing_audio_reason(track) if track else f"there is no track {track_id}")
+    generated = [c for c in library.charts_of(conn, track_id) if c.origin == "generated"]
+    target = generated[-1].path if generated else paths.generated_charts_dir() / f"{_stem_of(track)}.json"
+    sha = track.audio_sha256 or file_sha256(track.audio_path)
+    with _Attempt() as work:
+        chart = work / target.name
+        _generate(track.audio_path, chart, title=track.title, artist=track.artist, source=track.source, sha=sha,
+                  progress=progress, cancel=cancel, fresh=True)
+        _check(cancel)
+        prepared = _commit(conn, work_files=[(chart, target)], source=track.source, kind=track.kind,
+                           title=track.title, artist=track.artist, duration=track.duration, audio_sha256=sha,
+                           webpage_url=track.webpage_url, thumbnail_url=track.thumbnail_url,
+                           audio_path=track.audio_path, source_sha256=track.source_sha256)
+    return replace(prepared, note=f"the chart of “{track.title}” was damaged; it was made again")
+
+
+def _stem_of(track: library.TrackRow) -> str:
+    if track.audio_path is not None and CACHE_NAME.match(track.audio_path.name):
+        return track.audio_path.stem
+    return "file-" + hashlib.sha256(f"{track.audio_sha256}\n{track.source}".encode("utf-8", "surrogateescape")
+                                    ).hexdigest()[:16]
 
 
 def _stem_for(url: str, extractor_id: str | None, is_youtube: bool) -> str:
@@ -361,7 +416,7 @@ def _prepare_link(conn: sqlite3.Connection, url: str, *, progress: Progress | No
     from rokgame.fetch.ytdlp import YtDlp, too_long_message
 
     source = canonical_url(url)
-    if (ready := _reusable(conn, source)) is not None:
+    if (ready := _reusable(conn, source, progress=progress, cancel=cancel)) is not None:
         _say(progress, 1.0, "Ready")
         return ready
     if source.startswith("file:") or source.startswith("builtin:") or source.startswith("chart:"):
@@ -424,7 +479,7 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
         raise FetchError(f"can't read {path}: {exc.strerror or exc}") from exc
     track = library.find_track(conn, source)
     unchanged = track is not None and sha in (track.audio_sha256, track.source_sha256)
-    if unchanged and (ready := _reusable(conn, source)) is not None:
+    if unchanged and (ready := _reusable(conn, source, progress=progress, cancel=cancel)) is not None:
         _say(progress, 1.0, "Ready")
         return ready
     # The same audio already in the library under a path that is gone: the file was moved. Follow it.
@@ -503,13 +558,17 @@ def _title_from_file(path: Path) -> tuple[str, str]:
 
 
 def _generate(audio: Path, chart: Path, *, title: str, artist: str, source: str, sha: str,
-              progress: Progress | None, cancel: Cancel) -> None:
-    """Chart ``audio`` into ``chart`` and make the chart name its audio by file name and hash."""
+              progress: Progress | None, cancel: Cancel, fresh: bool = False) -> None:
+    """Chart ``audio`` into ``chart`` and make the chart name its audio by file name and hash.
+
+    ``fresh`` skips the charter's own cache (the chart is being made again because one was damaged).
+    """
     from rokgame.analysis import generate_chart_file
 
     _say(progress, 0.0, "Charting")
+    options = {"use_cache": False} if fresh else {}
     written = Path(generate_chart_file(audio, out=chart, progress=progress, cancel=cancel, title=title,
-                                       artist=artist, source=source))
+                                       artist=artist, source=source, **options))
     if written != chart:
         os.replace(written, chart)
     # The chart lives in the cache while a local file stays where the player keeps it: the chart names its

@@ -160,7 +160,7 @@ def test_overstrums_break_the_combo_show_on_results_and_the_saved_replay_reprodu
                  "--report", str(free), "--size", "640x360"]) == 0
     free_report = json.loads(free.read_text())
     assert free_report["score"] > played["score"]  # free, the chord and holds after 6 s kept ×2
-    assert set(free_report) == {"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets"}
+    assert set(free_report) == {"score", "accuracy", "max_combo", "stars", "notes", "judgements", "offsets", "audio"}
 
 
 @pytest.mark.parametrize(("flag", "settings_rule", "rule"), [

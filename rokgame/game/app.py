@@ -84,6 +84,10 @@ class App:
         self.daily_prefetch: DailyPrefetch | None = None
         if self.audio.problem:
             self.notify(self.audio.problem, 6.0)
+        from rokgame.settings import settings_problems
+
+        for problem in dict.fromkeys([*self.settings.problems, *settings_problems()]):
+            self.notify(problem, 10.0)
 
     # -- window
 

@@ -185,3 +185,17 @@ def prepare_track_job(source: str) -> Job:
         return prepare_track(source, progress=worker.progress, cancel=worker.cancel_event, choose=worker.choose)
 
     return job
+
+
+def rebuild_chart_job(track_id: int) -> Job:
+    """A job that charts a library track's audio again (its generated chart was damaged)."""
+
+    def job(worker: Worker) -> Any:
+        from rokgame.storage.db import connect
+        from rokgame.tracks import rebuild_chart
+
+        worker.progress(0.0, "The chart was damaged: charting it again")
+        with contextlib.closing(connect()) as conn:
+            return rebuild_chart(conn, track_id, progress=worker.progress, cancel=worker.cancel_event)
+
+    return job

@@ -434,7 +434,8 @@ def add_track(
 def move_track(conn: sqlite3.Connection, track_id: int, *, source: str, audio_path: str | os.PathLike[str]) -> None:
     """A local file found again under a new name: point its track there, keeping charts and scores."""
     with transaction(conn):
-        conn.execute("UPDATE tracks SET source = ?, audio_path = ? WHERE id = ?", (source, stored_path(audio_path), track_id))
+        conn.execute("UPDATE tracks SET source = ?, audio_path = ? WHERE id = ?",
+                     (source, stored_path(audio_path), track_id))
 
 
 def mark_played(conn: sqlite3.Connection, track_id: int) -> None:

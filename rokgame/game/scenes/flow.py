@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +51,8 @@ def start_chart(app: App, chart_path: Path, difficulty: str | None, *, track_id:
         chart = load_chart(chart_path)
         difficulty = pick_difficulty(chart, difficulty or app.settings.last_difficulty)
     except RokError as exc:
-        app.notify(str(exc), 6.0)
+        if not _rebuild_damaged(app, chart_path, difficulty, daily_date=daily_date):
+            app.notify(str(exc), 6.0)
         return None
     app.settings.last_difficulty = difficulty
     scene = make_gameplay(app, chart, chart_path, difficulty, track_id=track_id, daily_date=daily_date)
@@ -59,6 +61,31 @@ def start_chart(app: App, chart_path: Path, difficulty: str | None, *, track_id:
     else:
         app.push(scene)
     return scene
+
+
+def _rebuild_damaged(app: App, chart_path: Path, difficulty: str | None, *, daily_date: str | None) -> bool:
+    """A generated chart that no longer reads is made again from its track's audio behind the loading screen."""
+    try:
+        from rokgame.storage import library
+        from rokgame.storage.db import connect
+
+        with contextlib.closing(connect()) as conn:
+            track = library.track_of_chart(conn, chart_path)
+            generated = track is not None and any(
+                c.origin == "generated" and c.path == chart_path for c in library.charts_of(conn, track.id))
+    except RokError:
+        return False
+    if track is None or not generated or track.audio_path is None or not track.audio_path.is_file():
+        return False
+    from rokgame.game.scenes.loading import LoadingScene
+    from rokgame.game.workers import rebuild_chart_job
+
+    def done(result: Any) -> None:
+        start_chart(app, Path(result.chart_path), difficulty, track_id=track.id, daily_date=daily_date,
+                    replace=True)
+
+    app.push(LoadingScene(app, track.title, rebuild_chart_job(track.id), on_done=done))
+    return True
 
 
 def restart_play(app: App, old: GameplayScene) -> GameplayScene:
