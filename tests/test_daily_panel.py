@@ -216,3 +216,25 @@ def test_prefetch_reads_the_library_charts_so_the_menu_does_not_have_to(conn: sq
     report = prefetch_daily([], catalogue=CATALOGUE, check_network=lambda: False, prepare=FakePrepare(tmp_path))
     assert report.library_charts == 1
     assert str(chart) in json.loads(features_cache_path().read_text())
+
+
+def test_offline_todays_track_stays_the_same_all_day_as_the_library_grows(conn: sqlite3.Connection,
+                                                                           tmp_path: Path) -> None:
+    add_library_track(conn, tmp_path, "https://example.com/first", "First Song")
+    first = daily_panel(NOW, conn, CATALOGUE, online=False)
+    picks = {first.title}
+    for i in range(8):  # the player adds a track, goes back to the menu, adds another...
+        add_library_track(conn, tmp_path, f"https://example.com/more-{i}", f"More Song {i}")
+        picks.add(daily_panel(NOW + timedelta(minutes=i), conn, CATALOGUE, online=False).title)
+    assert picks == {first.title}
+    tomorrow = daily_panel(NOW + timedelta(days=1), conn, CATALOGUE, online=False)
+    assert tomorrow.date == TODAY + timedelta(days=1)
+
+
+def test_todays_best_is_the_best_of_todays_offline_track_only(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    add_library_track(conn, tmp_path, "https://example.com/mine", "My Song")
+    report = {"score": 99999, "accuracy": 0.99, "stars": 5, "max_combo": 3, "notes": 3, "judgements": {}}
+    record_play(conn, chart_sha256="f" * 64, difficulty="hard", report=report, title="Another Song",
+                daily_date=TODAY.isoformat(), now=NOW)
+    panel = daily_panel(NOW, conn, CATALOGUE, online=False)
+    assert panel.title == "My Song" and panel.today_best is None

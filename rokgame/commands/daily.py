@@ -16,9 +16,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from rokgame.core.daily import WEEKDAY_NAMES, DailyPick, daily_pick, offline_pick
+from rokgame.core.daily import WEEKDAY_NAMES, DailyPick, daily_pick
 from rokgame.daily.catalogue import load_catalogue
-from rokgame.daily.local import fetch_argument, local_chart_for, local_tracks, remember_prepared
+from rokgame.daily.local import fetch_argument, local_chart_for, local_tracks, remember_prepared, todays_offline_pick
 from rokgame.errors import FetchError, RokError
 
 
@@ -113,7 +113,7 @@ def _chart_for(pick: DailyPick, connection: sqlite3.Connection) -> tuple[Path, D
     try:
         return _prepare(pick.source), pick
     except FetchError as error:
-        fallback = offline_pick(pick.date, [track.entry() for track in local_tracks(connection)])
+        fallback = todays_offline_pick(pick.date, [track.entry() for track in local_tracks(connection)])
         print(f"rokgame: {error}", file=sys.stderr)
         print(fallback.reason, file=sys.stderr)
         chart = local_chart_for(fallback.source, connection)

@@ -203,15 +203,20 @@ def daily_pick(day: date, catalogue: Catalogue) -> DailyPick:
     return DailyPick(day, entry, difficulty, _reason(entry, day, difficulty), round_number, position, n)
 
 
-def offline_pick(day: date, library: Sequence[CatalogueEntry]) -> DailyPick:
+def offline_pick(day: date, library: Sequence[CatalogueEntry], *, keep: str | None = None) -> DailyPick:
     """The day's pick without a network: a track already in the library, or a demo song when it is empty.
 
     A pure function of the date and the set of library sources (sorted, so the order the library
     lists them in does not matter); it walks its own rounds exactly like :func:`daily_pick`.
+    ``keep`` is the source picked earlier the same day: while it is still there it stays the pick,
+    so adding a track mid-day does not change "today's" track (see ``rokgame.daily.local``).
     """
     from_library = bool(library)
     entries = library if from_library else DEMO_ENTRIES
     entry, round_number, position, n = _pick_from(entries, day)
+    kept = next((e for e in entries if e.source == keep), None)
+    if kept is not None:
+        entry = kept
     difficulty = difficulty_for(day)
     where = "your library" if from_library else "the demo songs"
     reason = (f"Offline: today's track is {entry.title} from {where}; "

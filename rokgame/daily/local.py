@@ -9,17 +9,18 @@ menu then finds today's track on disk without asking the network.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from rokgame import paths
 from rokgame.core.chart_io import atomic_write_text
-from rokgame.core.daily import CatalogueEntry
+from rokgame.core.daily import CatalogueEntry, DailyPick, offline_pick
 from rokgame.storage.library import loaded_path
 
 #: Which chart of a track to use when it has several: the player's own edits win.
@@ -154,3 +155,30 @@ def local_chart_for(source: str, connection: sqlite3.Connection | None = None) -
         return None
     path = loaded_path(row[0])
     return path if path.is_file() else None
+
+
+# --------------------------------------------------------------------------- the offline pick, kept for the day
+
+
+def offline_pick_path() -> Path:
+    return paths.cache_dir() / "daily" / "offline-pick.json"
+
+
+def todays_offline_pick(day: date, library: list[CatalogueEntry]) -> DailyPick:
+    """The offline pick of ``day``, the same all day long.
+
+    The pick is a function of the library, which changes as the player adds tracks (eight
+    different "today" picks were seen in one day). The first pick of a local date is written
+    down and kept while its track is still there.
+    """
+    try:
+        kept = json.loads(offline_pick_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}  # a cache: missing or broken means "not picked yet today"
+    source = kept.get("source") if isinstance(kept, dict) and kept.get("date") == day.isoformat() else None
+    pick = offline_pick(day, library, keep=source if isinstance(source, str) else None)
+    if pick.source != source:
+        # An unwritable cache: the pick is still today's, it just may not survive a library change.
+        with contextlib.suppress(OSError):
+            atomic_write_text(offline_pick_path(), json.dumps({"date": day.isoformat(), "source": pick.source}) + "\n")
+    return pick

@@ -29,12 +29,11 @@ from rokgame.core.daily import (
     daily_pick,
     format_wait,
     next_daily_at,
-    offline_pick,
     streak_on,
     time_until_next,
 )
 from rokgame.core.recommend import ForYouPick
-from rokgame.daily.local import builtin_slug, fetch_argument, local_chart_for, local_tracks
+from rokgame.daily.local import builtin_slug, fetch_argument, local_chart_for, local_tracks, todays_offline_pick
 from rokgame.storage.history import PlaySummary, daily_best, daily_days, daily_stars
 
 CALENDAR_DAYS = 30
@@ -134,7 +133,7 @@ def daily_panel(
     on_disk = chart is not None or builtin_slug(pick.source) is not None
     if not on_disk and online is False:
         library = local_tracks(connection)
-        pick = offline_pick(today, [track.entry() for track in library])
+        pick = todays_offline_pick(today, [track.entry() for track in library])
         chart = local_chart_for(pick.source, connection)
     played = daily_days(connection)
     for_you = None
@@ -151,7 +150,7 @@ def daily_panel(
         offline=pick.offline,
         chart_path=chart,
         fetch_argument=fetch_argument(pick.source),
-        today_best=daily_best(connection, today),
+        today_best=daily_best(connection, today, title=pick.title if pick.offline else None),
         streak=streak_on(today, played),
         calendar=calendar_days(today, daily_stars(connection, today - timedelta(days=CALENDAR_DAYS - 1), today),
                                CALENDAR_DAYS),

@@ -102,11 +102,15 @@ def daily_stars(connection: sqlite3.Connection, start: date, end: date) -> dict[
     return {day: int(stars) for text, stars in rows if (day := _date(text)) is not None}
 
 
-def daily_best(connection: sqlite3.Connection, day: date) -> PlaySummary | None:
-    """The best play (score, then accuracy) of ``day``'s Daily Track, or None when not played."""
+def daily_best(connection: sqlite3.Connection, day: date, *, title: str | None = None) -> PlaySummary | None:
+    """The best play (score, then accuracy) of ``day``'s Daily Track, or None when not played.
+
+    ``title`` keeps to plays of that song: offline, the day's track can differ from the one online.
+    """
     row = connection.execute(
-        f"SELECT {_SUMMARY_COLUMNS} FROM plays WHERE daily_date = ? ORDER BY score DESC, accuracy DESC, id LIMIT 1",
-        (day.isoformat(),),
+        f"SELECT {_SUMMARY_COLUMNS} FROM plays WHERE daily_date = ? AND (? IS NULL OR title = ?) "
+        "ORDER BY score DESC, accuracy DESC, id LIMIT 1",
+        (day.isoformat(), title, title),
     ).fetchone()
     return None if row is None else _summary(row)
 
