@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = bool(args.debug)
     handler = getattr(args, "handler", None)
     try:
-        _say_settings_problems()
+        args.settings_problems = _say_settings_problems()
         if handler is None:
             from rokgame.commands.play import open_menu
 
@@ -71,12 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _say_settings_problems() -> None:
-    """A settings file with a typo is mended once (the original kept aside): say so, in one line each."""
+def _say_settings_problems() -> list[str]:
+    """A settings file with a typo is mended once (the original kept aside): say so, in one line each.
+
+    Returned too, so a command that opens the game window shows them there as well.
+    """
     from rokgame.settings import load_settings
 
-    for problem in load_settings().problems:
+    problems = load_settings().problems
+    for problem in problems:
         print(f"rokgame: {problem}", file=sys.stderr)
+    return problems
 
 
 def entry() -> None:

@@ -8,8 +8,8 @@ broken or hand-mangled file never stops the game and never costs the player a se
 * a file that is not valid JSON (one typo) is read key by key, so every value that
   still reads is kept;
 * in both cases the file as the player left it is copied aside first
-  (``settings.json.broken-YYYY-MM-DD``), and ``Settings.problems`` says what happened,
-  which the game shows as a notice and the CLI prints once;
+  (``settings.json.broken-YYYY-MM-DD``), the file is mended, and ``Settings.problems`` says
+  what happened, once: the CLI prints it and the game shows it as a notice;
 * a file that cannot be read at all (permissions) is never overwritten.
 """
 
@@ -174,18 +174,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             # Mended once, with the original kept aside: the next start reads a good file and says nothing.
             with contextlib.suppress(OSError):
                 save_settings(settings, path)
-    _FOUND.extend(p for p in settings.problems if p not in _FOUND)
     return settings
-
-
-#: Every settings problem this process found, in order: the CLI prints them and the game shows them,
-#: even when another part of the program was the one that read (and mended) the file.
-_FOUND: list[str] = []
-
-
-def settings_problems() -> list[str]:
-    """What was wrong with the settings file in this process, one sentence each (empty when nothing)."""
-    return list(_FOUND)
 
 
 #: A settings file is a few KiB; anything far larger is not one (and is not read whole).

@@ -51,12 +51,17 @@ def _played(app) -> Path | None:  # type: ignore[no-untyped-def]
 
 def _start_and_run(app, start) -> object:  # type: ignore[no-untyped-def]
     """Start a song with ``start()`` and run frames until gameplay is on top; return the gameplay scene."""
+    from rokgame.game.input import Nav, NavAction
     from rokgame.game.scenes.gameplay import GameplayScene
+    from rokgame.game.scenes.loading import LoadingScene
 
     start()
     for _ in range(2000):
         if isinstance(app.top, GameplayScene):
             return app.top
+        if isinstance(app.top, LoadingScene) and app.top.levels is not None:
+            app.top.handle(NavAction(Nav.CONFIRM))  # the difficulty the list offers first
+            continue
         app.frame(1 / 120)
         import time
 
@@ -224,3 +229,37 @@ def test_the_blas_threads_are_limited_before_numpy_loads() -> None:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1"
+
+
+def test_a_track_from_add_track_lets_the_player_pick_the_difficulty(app, quick_charts: None,
+                                                                    tmp_path: Path) -> None:
+    import time
+
+    from rokgame.game.input import Nav, NavAction
+    from rokgame.game.scenes.add_track import AddTrackScene
+    from rokgame.game.scenes.gameplay import GameplayScene
+    from rokgame.game.scenes.loading import LoadingScene
+    from rokgame.game.scenes.menu import MainMenuScene
+
+    song = make_audio(tmp_path / "Pick me.wav", 8.0, seed=15)
+    app.settings.last_difficulty = "expert"
+    app.push(MainMenuScene(app))
+    add = app.push(AddTrackScene(app, str(song)))
+    add.handle(NavAction(Nav.CONFIRM))
+    loading = app.top
+    assert isinstance(loading, LoadingScene)
+    for _ in range(3000):
+        if loading.levels is not None:
+            break
+        app.frame(1 / 60)
+        time.sleep(0.001)
+    assert isinstance(app.top, LoadingScene) and loading.levels is not None, "it must not start on its own"
+    rows = [(item.key, item.value) for item in loading.levels.items]
+    assert [key for key, _ in rows] == ["easy", "expert"]  # what this chart has, easiest first
+    assert all(value and value.split()[1] == "notes" for _, value in rows)
+    assert loading.levels.selected.key == "expert"  # the last difficulty played is offered first
+    app.frame(1 / 60)
+    app.screenshot(Path("tests/artifacts/screens/loading-pick-difficulty.png"))
+    loading.handle(NavAction(Nav.UP))
+    loading.handle(NavAction(Nav.CONFIRM))
+    assert isinstance(app.top, GameplayScene) and app.top.difficulty == "easy"

@@ -59,7 +59,7 @@ def open_menu(args: argparse.Namespace | None = None) -> int:
     """``rokgame`` with no command: the main menu."""
     from rokgame.game.app import run
 
-    return run()
+    return run(notices=getattr(args, "settings_problems", ()))
 
 
 def play_chart(chart_path: str | Path, *, difficulty: str | None = None, daily_date: str | None = None) -> int:
@@ -85,11 +85,12 @@ def run_play(args: argparse.Namespace) -> int:
     from rokgame.game.app import run
 
     if _looks_like_chart(args.source):
-        return run(chart=_existing_chart(Path(args.source)), difficulty=args.difficulty)
+        return run(chart=_existing_chart(Path(args.source)), difficulty=args.difficulty,
+                   notices=args.settings_problems)
     from rokgame.fetch.sources import classify_source
 
     classify_source(args.source)  # a refused link or a missing file: one sentence here, not a window
-    return run(source=args.source, difficulty=args.difficulty)
+    return run(source=args.source, difficulty=args.difficulty, notices=args.settings_problems)
 
 
 def _looks_like_chart(source: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,9 +84,7 @@ class App:
         self.daily_prefetch: DailyPrefetch | None = None
         if self.audio.problem:
             self.notify(self.audio.problem, 6.0)
-        from rokgame.settings import settings_problems
-
-        for problem in dict.fromkeys([*self.settings.problems, *settings_problems()]):
+        for problem in self.settings.problems:
             self.notify(problem, 10.0)
 
     # -- window
@@ -344,11 +342,18 @@ class _SilentAudio(Audio):
 
 def run(*, chart: str | os.PathLike[str] | None = None, difficulty: str | None = None,
         source: str | None = None, settings: Settings | None = None,
-        first_frame: Callable[[], None] | None = None, daily_date: str | None = None) -> int:
-    """Open the game window on the main menu, or straight into a chart or a track to prepare."""
+        first_frame: Callable[[], None] | None = None, daily_date: str | None = None,
+        notices: Sequence[str] = ()) -> int:
+    """Open the game window on the main menu, or straight into a chart or a track to prepare.
+
+    ``notices`` are shown on the first screen: what the command line found before the window opened
+    (a settings file it mended, say), so a player who never looks at the terminal reads it too.
+    """
     from rokgame.game.scenes.menu import MainMenuScene
 
     app = App(settings)
+    for notice in notices:
+        app.notify(notice, 10.0)
     app.first_frame_callback = first_frame
     app.push(MainMenuScene(app))
     if chart is not None:

@@ -108,7 +108,25 @@ def start_source(app: App, source: str, difficulty: str | None, *, daily_date: s
     from rokgame.game.workers import prepare_track_job
 
     def done(result: Any) -> None:
-        start_chart(app, Path(result.chart_path), difficulty, track_id=getattr(result, "track_id", None),
-                    daily_date=daily_date, replace=True)
+        chart_path = Path(result.chart_path)
+        track_id = getattr(result, "track_id", None)
 
-    app.push(LoadingScene(app, title or source, prepare_track_job(source), on_done=done))
+        def play(chosen: str | None) -> None:
+            start_chart(app, chart_path, chosen, track_id=track_id, daily_date=daily_date, replace=True)
+
+        if difficulty is not None:
+            play(difficulty)  # asked for one (rokgame play -d, the Daily Track's suggestion)
+            return
+        try:
+            chart = load_chart(chart_path)
+        except RokError:
+            play(None)  # start_chart says what is wrong with it
+            return
+        named = getattr(result, "title", "") or loading.title
+        loading.title = f"{result.artist} — {named}" if getattr(result, "artist", "") else named
+        if loading.choose_difficulty(chart, app.settings.last_difficulty, play, note=getattr(result, "note", None)):
+            return
+        play(None)
+
+    loading = LoadingScene(app, title or source, prepare_track_job(source), on_done=done)
+    app.push(loading)

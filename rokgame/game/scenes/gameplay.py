@@ -157,6 +157,10 @@ class GameplayScene(Scene):
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == OPEN_STRUM_EVENT:
             self.handle(LaneAction(OPEN_STRUM, True, self.input_time(), "replay"))
+        elif event.type in (pygame.WINDOWFOCUSLOST, pygame.WINDOWMINIMIZED) and not self.done \
+                and not self.app.headless:
+            # Alt-tab mid-song: pause, as Clone Hero and osu! do (the keys now go to another window).
+            self.pause(reason="The window lost focus")
 
     def _lane(self, action: LaneAction) -> None:
         lane = action.lane
@@ -213,16 +217,37 @@ class GameplayScene(Scene):
 
         restart_play(self.app, self)
 
+    def return_to(self) -> tuple[Scene | None, str]:
+        """Where quitting or "Continue" leads: the screen the song was started from, and its name.
+
+        The song list, the Daily screen (the README promises the Daily Track leads back to it) or
+        the main menu; Add track and the loading screen are steps on the way, not places to go back to.
+        """
+        from rokgame.game.scenes.daily import DailyScene
+        from rokgame.game.scenes.menu import MainMenuScene
+        from rokgame.game.scenes.song_select import SongSelectScene
+
+        names = ((SongSelectScene, "song list"), (DailyScene, "Daily Track"), (MainMenuScene, "main menu"))
+        for scene in reversed(self.app.scenes):
+            for kind, name in names:
+                if isinstance(scene, kind):
+                    return scene, name
+        return None, "main menu"
+
     def quit_to_menu(self) -> None:
         self.done = True
         background.release()
         self.player.stop()
         self.app.save_settings()
-        from rokgame.game.scenes.menu import MainMenuScene
-        from rokgame.game.scenes.song_select import SongSelectScene
+        target, _ = self.return_to()
+        if target is None:
+            from rokgame.game.scenes.menu import MainMenuScene
 
-        if not self.app.pop_to(SongSelectScene) and not self.app.pop_to(MainMenuScene):
             self.app.replace(MainMenuScene(self.app))
+            return
+        while self.app.scenes and self.app.scenes[-1] is not target:
+            self.app.scenes.pop().exit()
+        target.enter()
 
     # -- per frame
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pygame
 
+from rokgame.core.chart import DIFFICULTY_NAMES, Chart
 from rokgame.game import theme
 from rokgame.game.input import Action, Nav, NavAction
 from rokgame.game.render import widgets
@@ -29,6 +30,10 @@ class LoadingScene(Scene):
         self.error: str | None = None
         self.cancelling = False
         self.choices: widgets.MenuList | None = None
+        #: Once the track is ready: its difficulties to pick from, and what playing one does.
+        self.levels: widgets.MenuList | None = None
+        self.on_level: Callable[[str], None] | None = None
+        self.ready_note: str | None = None
         self.worker = Worker(job, name="prepare") if job is not None else None
         if self.worker is not None and start:
             self.worker.start()
@@ -59,7 +64,38 @@ class LoadingScene(Scene):
         elif kind == "cancelled":
             self.app.pop()
 
+    def choose_difficulty(self, chart: Chart, default: str, on_pick: Callable[[str], None], *,
+                          note: str | None = None) -> bool:
+        """The track is ready: list its difficulties with their note counts and let the player pick one.
+
+        Returns False when there is nothing to choose (one difficulty, or none): the caller plays at once.
+        """
+        names = [name for name in DIFFICULTY_NAMES if name in chart.difficulties]
+        names += [name for name in chart.difficulties if name not in names]
+        if len(names) < 2:
+            return False
+        items = []
+        length = chart.song.duration or max((n.end for d in chart.difficulties.values() for n in d.notes),
+                                            default=0.0)
+        for name in names:
+            notes = chart.difficulties[name].notes
+            rate = f" · {len(notes) / length:.1f} notes/s" if length > 0 and notes else ""
+            items.append(widgets.MenuItem(name.capitalize(), name, value=f"{len(notes)} notes{rate}"))
+        index = names.index(default) if default in names else min(1, len(names) - 1)
+        self.levels = widgets.MenuList(items, index)
+        self.on_level = on_pick
+        self.ready_note = note
+        self.fraction = 1.0
+        return True
+
     def handle(self, action: Action) -> None:
+        if self.levels is not None:
+            what = self.levels.handle(action)
+            if what == "confirm" and self.levels.selected is not None and self.on_level is not None:
+                self.on_level(self.levels.selected.key)
+            elif what == "back":
+                self.app.pop()  # the track stays in the library: Play lists it
+            return
         if self.choices is not None and self.worker is not None:
             what = self.choices.handle(action)
             if what == "confirm" and self.choices.selected is not None:
@@ -91,7 +127,8 @@ class LoadingScene(Scene):
         w, h = surface.get_size()
         s = theme.ui_scale((w, h))
         widgets.background(app, surface)
-        title = "Couldn't get the track" if self.error is not None else "Getting the track ready"
+        title = ("Couldn't get the track" if self.error is not None
+                 else "Pick a difficulty" if self.levels is not None else "Getting the track ready")
         widgets.draw_title(app, surface, title)
         box = pygame.Rect(0, 0, int(min(w - 80 * s, 820 * s)), int(300 * s))
         box.center = (w // 2, int(h * 0.52))
@@ -99,6 +136,15 @@ class LoadingScene(Scene):
         pad = int(34 * s)
         widgets.blit_text(app, surface, self.title, "heading", 30 * s, theme.TEXT, (box.x + pad, box.y + pad),
                           max_width=box.width - 2 * pad)
+        if self.levels is not None:
+            text = self.ready_note or "Ready. Which difficulty?"
+            widgets.blit_text(app, surface, text, "semibold", 18 * s, theme.TEXT_DIM,
+                              (box.x + pad, box.y + pad + int(44 * s)), max_width=box.width - 2 * pad)
+            list_rect = pygame.Rect(box.x + pad // 2, box.y + pad + int(76 * s), box.width - pad,
+                                    box.height - pad - int(84 * s))
+            self.levels.draw(app, surface, list_rect, row_height=int(44 * s), font_px=19 * s)
+            widgets.draw_hints(app, surface, [("↑↓", "Difficulty"), ("Enter / A", "Play"), ("Esc / B", "Back")])
+            return
         if self.choices is not None:
             widgets.blit_text(app, surface, "Which one?", "semibold", 18 * s, theme.TEXT_DIM,
                               (box.x + pad, box.y + pad + int(44 * s)))

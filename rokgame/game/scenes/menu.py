@@ -44,6 +44,7 @@ class MainMenuScene(Scene):
         self._daily_accepted = 0    # the request whose answer is shown
         self._for_you_pending = False
         self._prefetch_seen = 0
+        self.quit_asked = False
 
     def enter(self) -> None:
         self.app.input.set_lanes(5)
@@ -91,11 +92,24 @@ class MainMenuScene(Scene):
             if not action.repeat:
                 self.play_daily()
             return
+        before = self.menu.index
         what = self.menu.handle(action)
         if what == "confirm" and self.menu.selected is not None:
             self.choose(self.menu.selected.key, controller=from_controller(action))
         elif what == "back":
-            self.menu.index = len(self.menu.items) - 1  # Esc goes to Quit; a second Enter quits
+            if self.quit_asked:
+                self._ask_quit(False)  # Esc on the question: stay
+            else:
+                self.menu.index = len(self.menu.items) - 1  # Esc goes to Quit; Enter then asks once
+        elif self.menu.index != before and self.quit_asked:
+            self._ask_quit(False)
+
+    def _ask_quit(self, ask: bool) -> None:
+        """Esc then Enter after a song must not close the game by accident: Quit asks once."""
+        self.quit_asked = ask
+        item = self.menu.items[-1]
+        item.label = "Quit rokgame? Enter again to quit" if ask else "Quit"
+        item.detail = "Esc to stay" if ask else None
 
     def play_daily(self) -> None:
         """One key from the menu to today's Daily Track: its screen opens and plays it as soon as it can.
@@ -126,7 +140,10 @@ class MainMenuScene(Scene):
 
             app.push(SettingsScene(app))
         elif key == "quit":
-            app.quit(0)
+            if self.quit_asked:
+                app.quit(0)
+            else:
+                self._ask_quit(True)
 
     def draw(self, surface: pygame.Surface) -> None:
         app = self.app

@@ -1,4 +1,4 @@
-"""Pause: resume (with a 3-2-1 count-in), restart, or quit to the song list."""
+"""Pause: resume (with a 3-2-1 count-in), restart, or quit to where the song was started from."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class PauseScene(Scene):
         self.menu = widgets.MenuList([
             widgets.MenuItem("Resume", "resume", detail="3-2-1 count-in, then the song goes on"),
             widgets.MenuItem("Restart", "restart", detail="from the top"),
-            widgets.MenuItem("Quit to song list", "quit"),
+            widgets.MenuItem(f"Quit to {gameplay.return_to()[1]}", "quit"),
         ])
 
     def handle(self, action: Action) -> None:

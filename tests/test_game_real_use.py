@@ -1,0 +1,87 @@
+"""What a player meets in the window: alt-tab pauses, quitting asks once, results lead back where they came from."""
+
+from __future__ import annotations
+
+import pygame
+
+from rokgame.core.chart_io import save_chart
+from rokgame.game.input import Nav, NavAction
+
+
+def press(app, key: int) -> None:  # type: ignore[no-untyped-def]
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0))
+    app.frame(1 / 60)
+
+
+def test_enter_on_quit_asks_once_before_the_game_closes(app) -> None:  # type: ignore[no-untyped-def]
+    from rokgame.game.scenes.menu import MainMenuScene
+
+    app.push(MainMenuScene(app))
+    press(app, pygame.K_ESCAPE)  # Esc highlights Quit...
+    press(app, pygame.K_RETURN)  # ...and an Enter meant for something else only asks
+    assert app.running
+    assert app.top.menu.selected.label.startswith("Quit rokgame?")
+    app.frame(1 / 60)
+    app.screenshot("tests/artifacts/screens/menu-quit-asks.png")
+    press(app, pygame.K_ESCAPE)  # Esc on the question: stay
+    assert app.running and app.top.menu.selected.label == "Quit"
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    assert not app.running
+
+
+def test_losing_window_focus_mid_song_pauses(app, make_chart, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rokgame.game.scenes.flow import start_chart
+    from rokgame.game.scenes.menu import MainMenuScene
+    from rokgame.game.scenes.pause import PauseScene
+
+    app.headless = False  # the focus rule is for windows; the fixture's app only skips the real display
+    path = tmp_path / "c.json"
+    save_chart(make_chart(), path)
+    app.push(MainMenuScene(app))
+    game = start_chart(app, path, "expert")
+    app.frame(1 / 60)
+    pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+    app.frame(1 / 60)
+    assert isinstance(app.top, PauseScene) and game.paused
+    assert app.top.reason == "The window lost focus"
+    app.headless = True
+
+
+def test_a_daily_track_leads_back_to_the_daily_screen(app, make_chart, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rokgame.game.scenes.daily import DailyScene
+    from rokgame.game.scenes.flow import start_chart
+    from rokgame.game.scenes.menu import MainMenuScene
+    from rokgame.game.scenes.pause import PauseScene
+
+    path = tmp_path / "c.json"
+    save_chart(make_chart(), path)
+    app.push(MainMenuScene(app))
+    daily = app.push(DailyScene(app, None, state="none"))
+    game = start_chart(app, path, "expert", daily_date="2026-12-08")
+    game.pause()
+    pause = app.top
+    assert isinstance(pause, PauseScene)
+    assert [item.label for item in pause.menu.items][-1] == "Quit to Daily Track"
+    pause.choose("quit")
+    assert app.top is daily
+
+
+def test_a_song_from_add_track_says_it_quits_to_the_main_menu(app, make_chart, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rokgame.game.scenes.add_track import AddTrackScene
+    from rokgame.game.scenes.flow import start_chart
+    from rokgame.game.scenes.menu import MainMenuScene
+    from rokgame.game.scenes.pause import PauseScene
+
+    path = tmp_path / "c.json"
+    save_chart(make_chart(), path)
+    menu = app.push(MainMenuScene(app))
+    app.push(AddTrackScene(app))
+    game = start_chart(app, path, "expert")
+    game.pause()
+    assert isinstance(app.top, PauseScene)
+    assert app.top.menu.items[-1].label == "Quit to main menu"
+    app.top.handle(NavAction(Nav.UP))
+    app.top.choose("quit")
+    assert app.top is menu
