@@ -85,3 +85,25 @@ def test_a_song_from_add_track_says_it_quits_to_the_main_menu(app, make_chart, t
     app.top.handle(NavAction(Nav.UP))
     app.top.choose("quit")
     assert app.top is menu
+
+
+def test_notices_in_a_song_stay_off_the_highway(app, make_chart, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rokgame.game.scenes.flow import start_chart
+
+    path = tmp_path / "c.json"
+    save_chart(make_chart(), path)
+    game = start_chart(app, path, "expert")
+    for text in ("Scroll time 1.6 s", "Can't play song.ogg (unknown format); playing silently.",
+                 "Controller connected: a very long controller name that goes on and on"):
+        app.notify(text, 30.0)
+    app.frame(1 / 60)
+    app.screenshot("tests/artifacts/screens/gameplay-notices.png")
+    area = game.notice_area(app.screen.get_size())
+    layout = game.highway.ensure(app.screen.get_size(), app.backgrounds.get(app.screen.get_size()))
+    assert area.left > layout.right and area.bottom < layout.hit_y  # beside the highway, above the frets
+    # And something is drawn there: the panel's border colour shows in the area.
+    pixels = {app.screen.get_at((x, y))[:3] for x in range(area.left, area.right, 3)
+              for y in range(area.top, min(area.bottom, area.top + 60), 3)}
+    from rokgame.game import theme
+
+    assert tuple(theme.ACCENT) in pixels

@@ -261,10 +261,15 @@ class App:
         if not self.notices:
             return
         self.notices = [n for n in self.notices if n.until > self.now]
-        from rokgame.game.render.widgets import draw_notice
+        from rokgame.game.render.widgets import draw_notice, draw_notice_in
 
+        area = self.top.notice_area(surface.get_size()) if self.top is not None else None
+        y = area.top if area is not None else 0
         for i, notice in enumerate(reversed(self.notices)):
-            draw_notice(self, surface, notice.text, i)
+            if area is None:
+                draw_notice(self, surface, notice.text, i)
+            elif y < area.bottom:
+                y = draw_notice_in(self, surface, notice.text, area, y)
 
     def save_settings(self) -> None:
         if self.headless:

@@ -125,6 +125,24 @@ def draw_notice(app: App, surface: pygame.Surface, text: str, index: int) -> Non
     surface.blit(img, (rect.x + pad, rect.y + pad // 2))
 
 
+def draw_notice_in(app: App, surface: pygame.Surface, text: str, area: pygame.Rect, top: int) -> int:
+    """A notice wrapped to ``area``'s width, right-aligned in it at ``top``; returns where the next one goes."""
+    s = theme.ui_scale(surface.get_size())
+    pad = int(12 * s)
+    px = 15 * s
+    lines = wrap_text(app, text, "semibold", px, area.width - 2 * pad)[:4]
+    images = [app.text.render(line, "semibold", px, theme.TEXT) for line in lines]
+    width = max(img.get_width() for img in images) + 2 * pad
+    height = sum(img.get_height() for img in images) + pad
+    rect = pygame.Rect(area.right - width, top, width, height)
+    draw_panel(app, surface, rect, (60, 40, 90), alpha=235, radius=int(8 * s), border=theme.ACCENT, border_width=1)
+    y = rect.y + pad // 2
+    for img in images:
+        surface.blit(img, (rect.right - pad - img.get_width(), y))
+        y += img.get_height()
+    return rect.bottom + int(6 * s)
+
+
 def draw_bar(surface: pygame.Surface, rect: pygame.Rect, fraction: float, color: theme.Color,
              back: theme.Color = (40, 38, 70)) -> None:
     radius = rect.height // 2

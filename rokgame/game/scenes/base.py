@@ -48,6 +48,10 @@ class Scene:
     def draw(self, surface: pygame.Surface) -> None:
         """Draw the whole screen from the current state, sized to ``surface``."""
 
+    def notice_area(self, size: tuple[int, int]) -> pygame.Rect | None:
+        """Where the app's notices go on this screen; ``None``: centred above the bottom edge."""
+        return None
+
     def input_time(self) -> float:
         """The clock that stamps lane input when it leaves the event queue: the song clock in gameplay."""
         return self.app.now

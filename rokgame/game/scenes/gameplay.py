@@ -132,6 +132,14 @@ class GameplayScene(Scene):
             if self.results_scene is None:
                 self.player.stop()
 
+    def notice_area(self, size: tuple[int, int]) -> pygame.Rect:
+        """Top right, beside the highway: a notice must never cover the frets or the notes coming down."""
+        layout = self.highway.ensure(size, self.app.backgrounds.get(size))
+        s = theme.ui_scale(size)
+        left = int(layout.right + 34 * s)
+        top = int(16 * s) + max(3, int(5 * s))
+        return pygame.Rect(left, top, max(int(120 * s), size[0] - left - int(20 * s)), int(layout.hit_y * 0.35))
+
     def input_time(self) -> float:
         """The song clock, read as each event leaves the queue."""
         return self.player.time()
