@@ -442,8 +442,8 @@ def _prepare_link(conn: sqlite3.Connection, url: str, *, progress: Progress | No
             raise TooLong(too_long_message(info.title, duration, max_seconds))
         sha = file_sha256(audio)
         chart = work / f"{stem}.json"
-        _generate(audio, chart, title=info.title, artist=info.artist, source=source, sha=sha,
-                  progress=_span(progress, _CHART_AFTER_DOWNLOAD), cancel=cancel)
+        duration = _generate(audio, chart, title=info.title, artist=info.artist, source=source, sha=sha,
+                             progress=_span(progress, _CHART_AFTER_DOWNLOAD), cancel=cancel) or duration
         _check(cancel)
         folder = paths.audio_cache_dir()
         prepared = _commit(conn, work_files=[(audio, folder / audio.name), (chart, folder / chart.name)],
@@ -518,8 +518,8 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
             raise TooLong(too_long_message(title, duration, max_seconds))
         audio_sha = sha if audio == path else file_sha256(audio)
         chart = work / f"{stem}.json"
-        _generate(audio, chart, title=title, artist=artist, source=source, sha=audio_sha,
-                  progress=_span(progress, _CHART_AFTER_FILE), cancel=cancel)
+        duration = _generate(audio, chart, title=title, artist=artist, source=source, sha=audio_sha,
+                             progress=_span(progress, _CHART_AFTER_FILE), cancel=cancel) or duration
         _check(cancel)
         moves = [(chart, paths.generated_charts_dir() / chart.name)]
         if audio != path:
@@ -558,10 +558,11 @@ def _title_from_file(path: Path) -> tuple[str, str]:
 
 
 def _generate(audio: Path, chart: Path, *, title: str, artist: str, source: str, sha: str,
-              progress: Progress | None, cancel: Cancel, fresh: bool = False) -> None:
+              progress: Progress | None, cancel: Cancel, fresh: bool = False) -> float | None:
     """Chart ``audio`` into ``chart`` and make the chart name its audio by file name and hash.
 
     ``fresh`` skips the charter's own cache (the chart is being made again because one was damaged).
+    Returns the length the charter heard: the decoded audio's, which a truncated file's header overstates.
     """
     from rokgame.analysis import generate_chart_file
 
@@ -582,9 +583,13 @@ def _generate(audio: Path, chart: Path, *, title: str, artist: str, source: str,
     result = parse_chart(text)
     if result.chart is None:
         raise FetchError(f"the chart made for “{title}” is not playable: {result.errors[0]}")
+    if not any(d.notes for d in result.chart.difficulties.values()):
+        # Silence (or nothing but a hum) charts to an empty highway: say so instead of offering a song to play.
+        raise FetchError(f"“{title}” sounds silent to rokgame: there is nothing to chart, so it was not added")
     from rokgame.core.chart_io import dumps_chart
 
     atomic_write_text(chart, dumps_chart(result.chart))
+    return result.chart.song.duration
 
 
 def _commit(conn: sqlite3.Connection, *, work_files: list[tuple[Path, Path]], source: str, kind: str, title: str,

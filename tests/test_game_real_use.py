@@ -107,3 +107,16 @@ def test_notices_in_a_song_stay_off_the_highway(app, make_chart, tmp_path) -> No
     from rokgame.game import theme
 
     assert tuple(theme.ACCENT) in pixels
+
+
+def test_without_a_display_the_game_says_so_and_exits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env["SDL_AUDIODRIVER"] = "dummy"
+    done = subprocess.run([sys.executable, "-m", "rokgame"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "rokgame: there is no display to open the game window on" in done.stderr
+    assert "Traceback" not in done.stderr

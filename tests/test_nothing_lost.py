@@ -67,3 +67,33 @@ def test_temp_files_of_a_killed_process_are_swept_at_start(rokgame_home: Path) -
     assert [f.exists() for f in left] == [False, False, False]
     assert young.exists() and mine.exists() and not stray.exists()
     connect().close()
+
+
+def test_a_silent_file_is_not_offered_as_an_empty_song(tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from rokgame.errors import FetchError
+    from rokgame.storage import library
+
+    silent = tmp_path / "quiet.wav"
+    sf.write(str(silent), np.zeros(44100 * 8, dtype=np.float32), 44100)
+    with pytest.raises(FetchError, match="sounds silent"):
+        prepare_track(str(silent))  # the real charter
+    assert [e for e in library.list_entries(connect()) if e.kind == "file"] == []
+
+
+def test_a_truncated_file_is_listed_at_the_length_that_plays(tmp_path: Path) -> None:
+    import subprocess
+
+    from rokgame.fetch.ffmpeg import ffmpeg_exe
+    from rokgame.storage import library
+
+    wav = make_audio(tmp_path / "src.wav", 40.0, seed=22)
+    full = tmp_path / "full.mp3"
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(wav), "-b:a", "128k", str(full)], check=True)
+    cut = tmp_path / "partial download.mp3"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])  # its header still says 40 s
+    prepare_track(str(cut))
+    [entry] = [e for e in library.list_entries(connect()) if e.kind == "file"]
+    assert entry.duration == pytest.approx(20.0, abs=1.5)

@@ -55,6 +55,8 @@ class App:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         pygame.display.init()
+        if not headless:
+            _check_display()
         pygame.font.init()
         pygame.joystick.init()
         self.windowed_size = tuple(size or self.settings.window_size)
@@ -329,6 +331,23 @@ class App:
             self.save_settings()
         finally:
             pygame.quit()
+
+
+#: Drivers that draw nowhere a player can see. SDL falls back to "offscreen" when there is no display, and
+#: the game then ran, invisible, until killed.
+INVISIBLE_DRIVERS = frozenset({"offscreen", "dummy"})
+
+
+def _check_display() -> None:
+    """A window needs a screen: without one, say so in one sentence instead of running unseen."""
+    driver = pygame.display.get_driver()
+    asked = os.environ.get("SDL_VIDEODRIVER", "").strip().lower()
+    if driver in INVISIBLE_DRIVERS and asked != driver:
+        pygame.display.quit()
+        from rokgame.errors import RokError
+
+        raise RokError("there is no display to open the game window on (is DISPLAY or WAYLAND_DISPLAY set?); "
+                       "rokgame play CHART --headless plays without one")
 
 
 class _SilentAudio(Audio):
