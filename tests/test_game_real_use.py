@@ -120,3 +120,30 @@ def test_without_a_display_the_game_says_so_and_exits(tmp_path) -> None:  # type
     assert done.returncode == 1
     assert "rokgame: there is no display to open the game window on" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_calibration_shows_a_late_result_on_its_plot_and_counts_taps_in_words(app) -> None:  # type: ignore[no-untyped-def]
+    from rokgame.game.scenes.calibration import (
+        BEAT,
+        COUNT_IN,
+        LEAD,
+        TAP_BEATS,
+        CalibrationScene,
+        plot_half_width,
+        summarise,
+        tap_errors,
+    )
+
+    calibration = app.push(CalibrationScene(app))
+    late = [0.183 + 0.004 * (k % 3) for k in range(TAP_BEATS)]  # a +183 ms player (Bluetooth headphones)
+    calibration.taps = [LEAD + (COUNT_IN + k) * BEAT + e for k, e in enumerate(late)]
+    calibration.state, calibration.too_few = "audio_result", False
+    calibration.median_ms, calibration.spread_ms = summarise(tap_errors(calibration.taps))
+    assert plot_half_width([e * 1000 for e in late], calibration.median_ms, calibration.spread_ms) == 200
+    app.frame(1 / 60)
+    app.screenshot("tests/artifacts/screens/calibration-late-result.png")
+    calibration.taps = [LEAD + (COUNT_IN + 1) * BEAT]
+    calibration.finish_audio()
+    app.frame(1 / 60)
+    drawn = [key[2] for key in app.text._cache]  # every string drawn (role, size, text, colour)
+    assert any(text.startswith("Only 1 tap counted") for text in drawn)

@@ -31,7 +31,7 @@ COUNT_IN = 4          # clicks before taps count
 TAP_BEATS = 20        # clicks to tap along to
 MIN_TAPS = 16
 MAX_SPREAD_MS = 40.0
-PLOT_MS = 150.0       # the tap plot's half width; taps further out sit at its edge
+PLOT_MS = 150.0       # the tap plot's narrowest half width; it widens (in 50 ms steps) to show every tap
 RATE = 44100
 
 
@@ -60,6 +60,13 @@ def tap_errors(taps: list[float], *, lead: float = LEAD, beat: float = BEAT, fir
         if first <= k < last:
             errors.append(t - (lead + k * beat))
     return errors
+
+
+def plot_half_width(errors_ms: list[float], median_ms: float, spread_ms: float) -> float:
+    """The tap plot's half width (ms): at least :data:`PLOT_MS`, widened in 50 ms steps until every tap,
+    the median and its spread fit (a +183 ms result was a pile of dots at a ±150 ms edge)."""
+    far = max([abs(e) for e in errors_ms] + [abs(median_ms) + spread_ms, 0.0])
+    return max(PLOT_MS, math.ceil(far / 50.0) * 50.0)
 
 
 def summarise(errors: list[float]) -> tuple[float, float]:
@@ -200,8 +207,11 @@ class CalibrationScene(Scene):
 
         def line(text: str, px: float = 20, color: theme.Color = theme.TEXT_DIM, role: str = "semibold") -> None:
             nonlocal ty
-            r = widgets.blit_text(app, surface, text, role, px * s, color, (x, ty), max_width=box.width - 2 * pad)
-            ty = r.bottom + int(10 * s)
+            # Wrapped, never cut: the intro's sentences were cut off at the panel's edge.
+            for part in widgets.wrap_text(app, text, role, px * s, box.width - 2 * pad):
+                r = widgets.blit_text(app, surface, part, role, px * s, color, (x, ty))
+                ty = r.bottom + int(2 * s)
+            ty += int(8 * s)
 
         if self.state == "intro":
             line("1 · Audio offset", 28, theme.TEXT, "heading")
@@ -234,7 +244,8 @@ class CalibrationScene(Scene):
         elif self.state == "audio_result":
             line("Audio offset", 28, theme.TEXT, "heading")
             if getattr(self, "too_few", False):
-                line(f"Only {len(tap_errors(self.taps))} taps counted; at least {MIN_TAPS} are needed.", 22,
+                counted = len(tap_errors(self.taps))
+                line(f"Only {counted} tap{'' if counted == 1 else 's'} counted; at least {MIN_TAPS} are needed.", 22,
                      theme.WARN)
                 widgets.draw_hints(app, surface, [("Enter / A", "Try again"), ("→", "Visual test"),
                                                   ("Esc / B", "Back")])
@@ -272,8 +283,10 @@ class CalibrationScene(Scene):
         area = pygame.Rect(rect.x, rect.y, rect.width, rect.height - label_h)
         widgets.draw_panel(app, surface, area, theme.BG_BOTTOM, alpha=150, radius=int(10 * s))
 
+        half = plot_half_width(errors, self.median_ms, self.spread_ms)
+
         def x_of(ms: float) -> int:
-            return int(area.centerx + max(-1.0, min(1.0, ms / PLOT_MS)) * (area.width / 2 - 14 * s))
+            return int(area.centerx + max(-1.0, min(1.0, ms / half)) * (area.width / 2 - 14 * s))
 
         band = pygame.Rect(0, area.y, max(2, x_of(self.median_ms + self.spread_ms)
                                           - x_of(self.median_ms - self.spread_ms)), area.height)
@@ -281,7 +294,9 @@ class CalibrationScene(Scene):
         shade = pygame.Surface(band.size, pygame.SRCALPHA)
         shade.fill((*theme.ACCENT_2, 40))
         surface.blit(shade, band.topleft)
-        for ms in (-100, -50, 50, 100):
+        for ms in range(-int(half) + 50, int(half), 50):
+            if ms == 0:
+                continue
             pygame.draw.line(surface, theme.PANEL_HI, (x_of(ms), area.y + 6 * s), (x_of(ms), area.bottom - 6 * s))
         pygame.draw.line(surface, theme.TEXT_FAINT, (area.centerx, area.y), (area.centerx, area.bottom),
                          max(1, int(2 * s)))
@@ -292,9 +307,9 @@ class CalibrationScene(Scene):
             color = theme.TEXT if abs(ms - self.median_ms) <= self.spread_ms else theme.WARN
             pygame.draw.circle(surface, color, (x_of(ms), int(area.y + 10 * s + i * step)), max(3, int(5 * s)))
         below = area.bottom + int(6 * s)
-        for text, pos, anchor in ((f"early −{PLOT_MS:.0f} ms", area.x, "topleft"),
+        for text, pos, anchor in ((f"early −{half:.0f} ms", area.x, "topleft"),
                                   ("on the click", area.centerx, "midtop"),
-                                  (f"late +{PLOT_MS:.0f} ms", area.right, "topright")):
+                                  (f"late +{half:.0f} ms", area.right, "topright")):
             widgets.blit_text(app, surface, text, "body", 14 * s, theme.TEXT_FAINT, (pos, below), anchor=anchor)
 
     def _draw_marker(self, surface: pygame.Surface, box: pygame.Rect, s: float) -> None:
