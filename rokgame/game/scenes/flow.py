@@ -55,7 +55,8 @@ def start_chart(app: App, chart_path: Path, difficulty: str | None, *, track_id:
             app.notify(str(exc), 6.0)
         return None
     if not chart.difficulty(difficulty).notes:
-        app.notify(f"{chart.song.title or chart_path.name} has no notes on {difficulty}: there is nothing to play.", 6.0)
+        name = chart.song.title or chart_path.name
+        app.notify(f"{name} has no notes on {difficulty}: there is nothing to play.", 6.0)
         return None
     app.settings.last_difficulty = difficulty
     scene = make_gameplay(app, chart, chart_path, difficulty, track_id=track_id, daily_date=daily_date)
