@@ -63,3 +63,43 @@ def test_song_select_shows_the_bpm_the_library_knows(app, monkeypatch):
     assert any(detail.endswith("128 BPM") for detail in details)
     app.frame(1 / 60)
     app.screenshot(Path(__file__).resolve().parent / "artifacts" / "screens" / "song-select-bpm-1280x720.png")
+
+
+def test_the_list_sorts_numbers_as_numbers_and_search_matches_whole_words(make_chart, monkeypatch):
+    from rokgame.game.songs import matches
+
+    monkeypatch.delenv("ROKGAME_NO_LIBRARY", raising=False)
+    charts = paths.user_charts_dir()
+    charts.mkdir(parents=True, exist_ok=True)
+    for n in (17, 2, 1):
+        save_chart(make_chart(title=f"Track {n}"), charts / f"track-{n}.json")
+    songs = [s for s in list_songs() if s.title.startswith("Track")]
+    assert [s.title for s in songs] == ["Track 1", "Track 2", "Track 17"]
+    band0 = next(s for s in songs if s.title == "Track 17")
+    band0.artist = "Band 0"
+    assert not matches(band0, "band 7")       # every word must start a word, not sit inside one
+    assert matches(band0, "band 0") and matches(band0, "tra 17") and matches(band0, "1")
+
+
+def test_one_song_added_twice_says_which_file_each_row_is(monkeypatch, tmp_path):
+    import shutil
+
+    from test_fetch_support import fake_generate_chart_file, make_audio
+
+    from rokgame.tracks import prepare_track
+
+    monkeypatch.delenv("ROKGAME_NO_LIBRARY", raising=False)
+    monkeypatch.setattr("rokgame.analysis.generate_chart_file", fake_generate_chart_file)
+    wav = make_audio(tmp_path / "Artist - Song.wav", 6.0, seed=30)
+    flac = tmp_path / "flac" / "Artist - Song.flac"
+    flac.parent.mkdir()
+    import soundfile as sf
+
+    data, rate = sf.read(str(wav))
+    sf.write(str(flac), data, rate)
+    shutil.copyfile(wav, tmp_path / "unused.wav")
+    prepare_track(str(wav))
+    prepare_track(str(flac))
+    rows = [s for s in list_songs() if s.title == "Song"]
+    assert len(rows) == 2
+    assert sorted(r.origin for r in rows) == ["Artist - Song.flac", "Artist - Song.wav"]

@@ -10,10 +10,12 @@ charts folder directly.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rokgame import paths
 from rokgame.core.chart import Chart
@@ -35,6 +37,8 @@ class SongEntry:
     bests: dict[str, dict[str, Any]] = field(default_factory=dict)
     track_id: int | None = None
     source: str | None = None
+    #: Set when another row has the same title and artist: what tells them apart (file name, site...).
+    origin: str | None = None
 
 
 def audio_search_dirs() -> list[Path]:
@@ -206,17 +210,53 @@ def attach_bests(entries: list[SongEntry]) -> None:
         conn.close()
 
 
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that reads numbers as numbers: "Track 2" before "Track 17", as a person sorts."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in _NUMBERS.split(text.casefold()) if part)
+
+
+_NUMBERS = re.compile(r"(\d+)")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
 def list_songs(*, use_library: bool = True) -> list[SongEntry]:
-    """The songs to show in song select, sorted by title; demo songs included."""
+    """The songs to show in song select, sorted naturally by title; demo songs included."""
     entries = _from_library() if use_library and not os.environ.get("ROKGAME_NO_LIBRARY") else None
     if not entries:
         entries = scan_chart_folders([paths.builtin_charts_dir(), paths.user_charts_dir()])
     attach_bests(entries)
-    entries.sort(key=lambda e: (e.title.casefold(), e.artist.casefold()))
+    entries.sort(key=lambda e: (natural_key(e.title), natural_key(e.artist), str(e.chart_path)))
+    _tell_apart(entries)
     return entries
 
 
+def _tell_apart(entries: list[SongEntry]) -> None:
+    """Rows that would read the same (one song added as .ogg and as .flac) each say where they come from."""
+    groups: dict[tuple[str, str], list[SongEntry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.title.casefold(), entry.artist.casefold()), []).append(entry)
+    for same in groups.values():
+        if len(same) > 1:
+            for entry in same:
+                entry.origin = origin_label(entry)
+
+
+def origin_label(entry: SongEntry) -> str:
+    """Where a song comes from, in a few words: its file name, its site, a demo song or a chart file."""
+    source = entry.source or ""
+    if source.startswith("file:"):
+        return Path(source.removeprefix("file:")).name
+    if source.startswith(("http://", "https://")):
+        host = urlsplit(source).hostname or source
+        return host.removeprefix("www.")
+    if source.startswith("builtin:"):
+        return "demo song"
+    return entry.chart_path.name
+
+
 def matches(entry: SongEntry, query: str) -> bool:
-    """Type-to-search: every word of ``query`` appears in the title or artist."""
-    hay = f"{entry.title} {entry.artist}".casefold()
-    return all(word in hay for word in query.casefold().split())
+    """Type-to-search: every word of ``query`` starts a word of the title, artist or origin ("band 2" finds
+    "Band 2" and "Band 21", not "Band 0 · Track 12")."""
+    words = _WORDS.findall(f"{entry.title} {entry.artist} {entry.origin or ''}".casefold())
+    return all(any(word.startswith(part) for word in words) for part in _WORDS.findall(query.casefold()))

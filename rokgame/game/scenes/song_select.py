@@ -89,6 +89,8 @@ class SongSelectScene(Scene):
     @staticmethod
     def _detail(entry: SongEntry) -> str:
         parts = [entry.artist or "unknown artist", theme.format_time(entry.duration)]
+        if entry.origin:
+            parts.append(entry.origin)
         if entry.bpm:
             parts.append(f"{entry.bpm:.0f} BPM")
         if entry.audio_path is None:
