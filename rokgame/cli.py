@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rokgame import __version__
+from rokgame.core.text import terminal_text
 from rokgame.errors import RokError
 
 #: Command modules, in the order ``rokgame --help`` lists them.
@@ -46,12 +49,18 @@ def _command_named(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8, or a terminal that is not: escaped, never a UnicodeEncodeError.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     # Importing every command module costs ~0.14 s (sqlite, urllib, the catalogue...): a one-shot
     # command like `chart generate` only imports its own; help and typos still see them all.
     parser = build_parser(only=_command_named(argv))
     args = parser.parse_args(argv)
     debug = bool(args.debug)
     handler = getattr(args, "handler", None)
+    previous = _on_sigterm()
     try:
         args.settings_problems = _say_settings_problems()
         if handler is None:
@@ -62,13 +71,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RokError as error:
         if debug:
             traceback.print_exc()
-        print(f"rokgame: {error}", file=sys.stderr)
+        print(f"rokgame: {terminal_text(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("rokgame: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        # Stopped from outside (kill, a shutdown): no report of a play that never finished, and not 0.
+        print("rokgame: stopped (terminated)", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwind like Ctrl-C, so every ``finally`` runs (the window closes, temp files go)."""
+
+
+def _on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _say_settings_problems() -> list[str]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from rokgame import paths
 from rokgame.core.chart import Chart
-from rokgame.core.chart_io import atomic_write_text
+from rokgame.core.chart_io import MAX_CHART_BYTES, atomic_write_text, read_regular_file
 from rokgame.core.recommend import ForYouPick, TrackHistory, TrackProfile, for_you
 from rokgame.core.stats import difficulty_stats
 from rokgame.daily.local import LocalTrack, local_tracks
@@ -84,8 +84,8 @@ def chart_file_features(path: Path) -> dict[str, float]:
     broken charts where they are played, not here.
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular_file(path, MAX_CHART_BYTES).decode("utf-8-sig"))
+    except (OSError, ValueError):  # ValueError: not JSON, not UTF-8, a pipe, or too large
         return {}
     if not isinstance(data, dict):
         return {}

@@ -40,6 +40,7 @@ from typing import Any
 
 from rokgame import paths
 from rokgame.core.chart_io import atomic_write_text, file_sha256, parse_chart, read_chart
+from rokgame.core.text import clean_text, needs_cleaning, terminal_text
 from rokgame.errors import FetchError
 from rokgame.fetch.errors import Cancelled, NoNetwork, TooLong
 from rokgame.fetch.sources import (
@@ -472,6 +473,10 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
     from rokgame.fetch.ytdlp import too_long_message
 
     source = f"file:{path}"
+    if needs_cleaning(str(path)):
+        # The library keeps paths as text: a name that is not UTF-8 (or holds control characters) can't be kept.
+        raise FetchError(f"the file name {terminal_text(str(path))} has bytes that are not text (not UTF-8); "
+                         "rename the file, then add it again")
     _say(progress, 0.0, "Reading file")
     try:
         sha = file_sha256(path)
@@ -546,15 +551,16 @@ def _title_from_file(path: Path) -> tuple[str, str]:
     except Exception:  # mutagen is optional and raises many kinds of errors on odd files
         tags = None
     if tags is not None and tags.tags is not None:
-        title = next(iter(tags.tags.get("title") or []), "")
-        artist = next(iter(tags.tags.get("artist") or []), "")
-        if title.strip():
-            return title.strip(), artist.strip()
-    stem = path.stem.replace("_", " ").strip()
+        title = clean_text(str(next(iter(tags.tags.get("title") or []), ""))).strip()
+        artist = clean_text(str(next(iter(tags.tags.get("artist") or []), ""))).strip()
+        if title:
+            return title, artist
+    # A file name that is not UTF-8 arrives with lone surrogates: shown as U+FFFD, never as a crash.
+    stem = clean_text(path.stem.replace("_", " ")).strip()
     if " - " in stem:
         artist, title = stem.split(" - ", 1)
         return title.strip() or stem, artist.strip()
-    return stem or path.name, ""
+    return stem or clean_text(path.name), ""
 
 
 def _generate(audio: Path, chart: Path, *, title: str, artist: str, source: str, sha: str,

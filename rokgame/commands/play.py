@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -121,6 +123,10 @@ def _run_headless(args: argparse.Namespace) -> int:
     from rokgame.game.scenes.flow import pick_difficulty
 
     size = _parse_size(args.size)
+    if not (math.isfinite(args.png_every) and args.png_every >= 0.05):
+        raise RokError(f"--png-every {args.png_every:g} is too small; give seconds of song, 0.05 or more")
+    if args.report is not None:
+        _check_writable(args.report)
     if _looks_like_chart(args.source):
         chart_path = _existing_chart(Path(args.source))
     else:
@@ -141,6 +147,10 @@ def _run_headless(args: argparse.Namespace) -> int:
     elif args.replay is not None:
         replay = read_replay(args.replay)
         events = list(replay.events)
+        lanes = {e.lane for e in events if e.lane >= 0}
+        if lanes and max(lanes) >= chart.lanes:
+            raise RokError(f"{args.replay.name} presses lane {max(lanes)}, but {chart_path.name} has "
+                           f"{chart.lanes} lanes (0..{chart.lanes - 1}): is it a replay of another chart?")
         # The rules it was judged by, not today's settings, reproduce its score.
         settings.ghost_taps = replay.ghost_taps.value
         settings.precision = replay.precision
@@ -158,7 +168,10 @@ def _run_headless(args: argparse.Namespace) -> int:
     if args.report is not None:
         from rokgame.core.chart_io import atomic_write_text
 
-        atomic_write_text(args.report, text)
+        try:
+            atomic_write_text(args.report, text)
+        except OSError as exc:
+            raise RokError(f"can't write the report {args.report}: {exc.strerror or exc}") from None
         j = result.report["judgements"]
         print(f"{chart.song.title} ({difficulty}): score {result.report['score']}, "
               f"accuracy {result.report['accuracy'] * 100:.2f}%, perfect {j['perfect']}, great {j['great']}, "
@@ -168,6 +181,17 @@ def _run_headless(args: argparse.Namespace) -> int:
     if args.png is not None:
         print(f"{len(result.screenshots)} screenshots in {args.png}", file=sys.stderr)
     return 0
+
+
+def _check_writable(path: Path) -> None:
+    """Say now, in one sentence, that the report can't be written: not after a whole headless play."""
+    folder = path.expanduser().parent
+    if path.is_dir():
+        raise RokError(f"--report {path} is a folder; name a file to write the report to")
+    if not folder.is_dir():
+        raise RokError(f"--report {path}: there is no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise RokError(f"--report {path}: the folder {folder} can't be written to")
 
 
 def _ghost_taps_summary(report: dict[str, object]) -> str:

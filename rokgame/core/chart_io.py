@@ -37,6 +37,7 @@ from rokgame.core.chart import (
     Song,
     Tempo,
 )
+from rokgame.core.text import MAX_TEXT, clean_text, needs_cleaning
 
 Severity = Literal["error", "warning"]
 
@@ -47,6 +48,16 @@ DIFFICULTY_KEYS = ("notes",)
 NOTE_KEYS = ("t", "lane", "len")
 MAX_OFFSET = 10.0
 MAX_BPM = 1000.0
+#: No note starts or ends later than this (3 hours: longer than any track rokgame fetches). A note at
+#: t = 1e6 s validated, and a headless run of it took 13 hours; a 1e308 s hold overflowed the scoring.
+MAX_TIME = 3 * 3600.0
+#: How far after ``song.duration`` a note may start and still load (with a warning); beyond is an error:
+#: a play would wait in silence for it.
+LATE_MARGIN = 60.0
+#: Notes in one difficulty: 50 a second for an hour. Ten million validated in 2.5 minutes and 5.9 GB.
+MAX_NOTES = 180_000
+#: A chart file larger than this is not read (the largest real chart is a few MB).
+MAX_CHART_BYTES = 32 * 1024 * 1024
 #: Beats per line when saving: long enough to keep files short, short enough to diff.
 BEATS_PER_LINE = 16
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -160,11 +171,13 @@ def read_chart(path: str | os.PathLike[str]) -> LoadResult:
     """Read and check the chart file at ``path``; an unreadable file is a problem, not an exception."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_CHART_BYTES, what="a chart file")
     except FileNotFoundError:
         return LoadResult(None, (Problem("", f"no such file: {path}"),))
     except IsADirectoryError:
         return LoadResult(None, (Problem("", f"{path} is a folder, not a chart file"),))
+    except ValueError as exc:
+        return LoadResult(None, (Problem("", str(exc)),))
     except OSError as exc:
         return LoadResult(None, (Problem("", f"can't read {path}: {exc.strerror or exc}"),))
     try:
@@ -173,6 +186,29 @@ def read_chart(path: str | os.PathLike[str]) -> LoadResult:
         line = raw[: exc.start].count(b"\n") + 1
         return LoadResult(None, (Problem("", f"line {line}: the file is not UTF-8 text (is it a chart?)"),))
     return parse_chart(text)
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "a file") -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    A FIFO blocks a read forever, a link to /dev/zero never ends and a 1 GB file is not a chart: each is
+    a ``ValueError`` with one sentence, raised before anything is read. ``OSError`` as for ``open``.
+    """
+    import stat
+
+    path = Path(path)
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{path} is not a regular file (a pipe or a device?), so it can't be {what}")
+    if info.st_size > limit:
+        raise ValueError(f"{path} is {info.st_size / 2**20:.0f} MB; {what} can be at most {limit // 2**20} MB")
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path} is over {limit // 2**20} MB; {what} can be at most {limit // 2**20} MB")
+    return data
 
 
 def loads_chart(text: str) -> Chart:
@@ -340,6 +376,19 @@ class _Validator:
             return None
         return value
 
+    def shown_text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> str | None:
+        """Text the game draws and the CLI prints: control characters (NUL, terminal escapes) and broken
+        characters are left out with a warning, so neither pygame nor a terminal ever sees them."""
+        value = self.text(data, key, path, required=required)
+        if value is None:
+            return None
+        cleaned = clean_text(value)
+        if cleaned != value:
+            what = "is cut to 300 characters" if len(value) > MAX_TEXT and cleaned.endswith("…") else \
+                "has control or broken characters; they are left out"
+            self.warning(_join(path, key), what)
+        return cleaned
+
     # -- the document
 
     def chart(self, data: Any) -> LoadResult:
@@ -408,10 +457,10 @@ class _Validator:
         if data is None:
             return None
         extra = self.unknown(data, SONG_KEYS, "song")
-        title = self.text(data, "title", "song", required=True)
+        title = self.shown_text(data, "title", "song", required=True)
         if title is not None and not title.strip():
             self.error("song.title", "is empty")
-        artist = self.text(data, "artist", "song", required=False)
+        artist = self.shown_text(data, "artist", "song", required=False)
         audio = self.text(data, "audio", "song", required=True)
         if audio is not None:
             self.audio_path(audio)
@@ -442,8 +491,8 @@ class _Validator:
         if not audio.strip():
             self.error(at, "is empty; name the audio file next to the chart, e.g. \"song.ogg\"")
             return
-        if "\x00" in audio:
-            self.error(at, "contains a NUL character")
+        if "\x00" in audio or needs_cleaning(audio):
+            self.error(at, "contains control or broken characters; it must be a plain file name")
             return
         if audio.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", audio) or "://" in audio:
             self.error(at, f"{_show(audio)} is an absolute path or a link; it must be a file name relative "
@@ -532,6 +581,9 @@ class _Validator:
         if not isinstance(raw, list):
             self.error(_join(path, "notes"), f"must be a list of notes, not {json_type_name(raw)}")
             return None
+        if len(raw) > MAX_NOTES:
+            self.error(_join(path, "notes"), f"has {len(raw):,} notes; a difficulty can have at most {MAX_NOTES:,}")
+            return None
         indexed: list[tuple[int, Note]] = []
         for i, item in enumerate(raw):
             note = self.note(item, f"{path}.notes[{i}]", lanes)
@@ -540,6 +592,12 @@ class _Validator:
         self.note_order(indexed, path)
         self.note_overlaps(indexed, path)
         if duration is not None:
+            far = [(i, n) for i, n in indexed if n.t > duration + LATE_MARGIN]
+            for i, note in far[:3]:
+                self.error(f"{path}.notes[{i}].t", f"{note.t:.3f} s is long after the end of the song "
+                           f"({duration:.3f} s); notes must start before {duration + LATE_MARGIN:.0f} s")
+            if far:
+                return None
             late = [(i, n) for i, n in indexed if n.t > duration]
             for i, note in late[:3]:
                 self.warning(f"{path}.notes[{i}].t", f"{note.t:.3f} s is after the end of the song "
@@ -554,8 +612,11 @@ class _Validator:
             return None
         extra = self.unknown(value, NOTE_KEYS, path)
         problems_before = len(self.problems)
-        t = self.number(value, "t", path, required=True, minimum=0.0)
-        length = self.number(value, "len", path, required=False, minimum=0.0)
+        t = self.number(value, "t", path, required=True, minimum=0.0, maximum=MAX_TIME)
+        length = self.number(value, "len", path, required=False, minimum=0.0, maximum=MAX_TIME)
+        if t is not None and length is not None and t + length > MAX_TIME:
+            self.error(_join(path, "len"), f"the hold ends after {MAX_TIME:.0f} s (3 hours)")
+            length = None
         lane: int | None = None
         if "lane" not in value:
             self.error(_join(path, "lane"), "is missing")

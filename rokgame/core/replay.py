@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rokgame.core.chart import Note
-from rokgame.core.chart_io import atomic_write_text
+from rokgame.core.chart_io import atomic_write_text, read_regular_file
 from rokgame.core.judge import OPEN_STRUM, InputEvent, event_order
 from rokgame.core.scoring import GhostTapRule
 from rokgame.core.timing import PRECISIONS
@@ -178,14 +178,14 @@ def replay_from_json(data: Any, *, name: str = "the replay") -> Replay:
         if not isinstance(item, dict):
             raise fail(at, 'must be an event like {"t": 1.5, "lane": 0, "type": "down"}')
         t = item.get("t")
-        if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
-            raise fail(f"{at}.t", "must be a time in seconds")
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t) or abs(t) > MAX_EVENT_TIME:
+            raise fail(f"{at}.t", f"must be a time in seconds (within ±{MAX_EVENT_TIME:.0f})")
         if item.get("type") == "strum":  # no fret held: a press in no lane
             events.append(InputEvent(float(t), OPEN_STRUM, True))
             continue
         lane = item.get("lane")
-        if not isinstance(lane, int) or isinstance(lane, bool) or lane < 0:
-            raise fail(f"{at}.lane", "must be a lane number (0 or more)")
+        if not isinstance(lane, int) or isinstance(lane, bool) or not 0 <= lane < MAX_REPLAY_LANES:
+            raise fail(f"{at}.lane", f"must be a lane number (0 to {MAX_REPLAY_LANES - 1})")
         kind = item.get("type")
         if kind not in ("down", "up"):
             raise fail(f"{at}.type", 'must be "down", "up" or "strum"')
@@ -194,15 +194,25 @@ def replay_from_json(data: Any, *, name: str = "the replay") -> Replay:
     return Replay(tuple(events), meta)
 
 
+#: Events later than this (3 hours, the longest chart) are not input of any play.
+MAX_EVENT_TIME = 3 * 3600.0
+#: More lanes than any chart has (charts have at most 7).
+MAX_REPLAY_LANES = 16
+#: A replay of three hours at 20 presses a second is a few MB; anything far larger is not one.
+MAX_REPLAY_BYTES = 64 * 1024 * 1024
+
+
 def read_replay(path: str | os.PathLike[str]) -> Replay:
     """Read a replay file with its metadata, or raise :class:`ReplayError`."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_REPLAY_BYTES, what="a replay").decode("utf-8")
     except FileNotFoundError:
         raise ReplayError(f"no such replay file: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # not a regular file, too large, not UTF-8
         raise ReplayError(f"can't read the replay {path}: {exc}") from None
+    except OSError as exc:
+        raise ReplayError(f"can't read the replay {path}: {exc.strerror or exc}") from None
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:

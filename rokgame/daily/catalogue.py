@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from rokgame import paths
+from rokgame.core.chart_io import read_regular_file
 from rokgame.core.daily import Catalogue, CatalogueError, parse_catalogue
 
 
@@ -28,13 +29,15 @@ def read_catalogue(path: str | os.PathLike[str]) -> Catalogue:
     """Read and check one catalogue file; every problem is a :class:`CatalogueError` in one sentence."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular_file(path, 16 << 20, what="a catalogue").decode("utf-8-sig")
     except FileNotFoundError:
         raise CatalogueError(f"no such catalogue file: {path}") from None
     except IsADirectoryError:
         raise CatalogueError(f"{path} is a folder, not a catalogue file") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"{path} is not UTF-8 text (is it a catalogue?)") from None
+    except ValueError as exc:  # a pipe, a device, or far too large
+        raise CatalogueError(str(exc)) from None
     except OSError as exc:
         raise CatalogueError(f"can't read the catalogue {path}: {exc.strerror or exc}") from None
     return parse_catalogue(text, name=str(path))

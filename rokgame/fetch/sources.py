@@ -92,6 +92,9 @@ def classify_source(text: str) -> Source:
         path = path.resolve()
         if path.is_dir():
             raise FetchError(f"{path} is a folder; name an audio file in it")
+        if not path.is_file():
+            # A FIFO or a device: reading it would block, or never end.
+            raise FetchError(f"{path} is not a regular file (a pipe or a device?); name an audio file")
         suffix = path.suffix.lower()
         if suffix == CHART_EXTENSION:
             return Source(SourceKind.CHART, str(path), original)

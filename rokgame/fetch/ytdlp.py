@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rokgame.core.text import clean_text
 from rokgame.fetch.errors import Cancelled, LiveStream, NoResults, TooLong, explain
 from rokgame.fetch.ffmpeg import VORBIS_QUALITY, ffmpeg_exe
 from rokgame.fetch.network import site_name
@@ -300,8 +301,8 @@ class YtDlp:
         webpage = str(info.get("webpage_url") or info.get("original_url") or url)
         return TrackInfo(
             id=str(info.get("id") or ""),
-            title=title.strip() or "Untitled",
-            artist=_artist(info),
+            title=clean_text(title).strip() or "Untitled",  # a web page's text: no NULs or escape codes
+            artist=clean_text(_artist(info)),
             duration=_seconds(info.get("duration")),
             webpage_url=canonical_url(webpage),
             thumbnail=_thumbnail(info),
@@ -323,8 +324,8 @@ class YtDlp:
             url = entry.get("webpage_url") or entry.get("url") or f"https://www.youtube.com/watch?v={entry['id']}"
             results.append(SearchResult(
                 id=str(entry["id"]),
-                title=str(entry.get("title") or entry["id"]),
-                channel=_artist({k: entry.get(k) for k in ("channel", "uploader")}),
+                title=clean_text(str(entry.get("title") or entry["id"])),
+                channel=clean_text(_artist({k: entry.get(k) for k in ("channel", "uploader")})),
                 duration=_seconds(entry.get("duration")),
                 url=canonical_url(str(url)),
                 thumbnail=_thumbnail(entry),

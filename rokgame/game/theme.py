@@ -13,6 +13,7 @@ from pathlib import Path
 import pygame
 
 from rokgame import paths
+from rokgame.core.text import clean_text
 
 Color = tuple[int, int, int]
 
@@ -120,7 +121,9 @@ class TextCache:
         if surface is not None:
             self._cache.move_to_end(key)
             return surface
-        surface = self.fonts.get(role, int(px)).render(text, True, color)
+        # The last guard before SDL_ttf: it refuses a NUL and a lone surrogate (a title from a file's tags or
+        # name) with an exception, which took song select down with it.
+        surface = self.fonts.get(role, int(px)).render(clean_text(text, limit=len(text) + 1), True, color)
         self._cache[key] = surface
         if len(self._cache) > self.capacity:
             self._cache.popitem(last=False)

@@ -31,7 +31,8 @@ from typing import Any
 
 from rokgame import paths
 from rokgame.core.chart import DIFFICULTY_NAMES, Chart
-from rokgame.core.chart_io import file_sha256, read_chart, resolve_audio
+from rokgame.core.chart_io import atomic_write_text, file_sha256, read_chart, read_regular_file, resolve_audio
+from rokgame.core.text import clean_text, needs_cleaning, terminal_text
 from rokgame.errors import StorageError
 from rokgame.storage.db import transaction
 
@@ -108,7 +109,8 @@ class TrackRow:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> TrackRow:
         return cls(
-            id=row["id"], source=row["source"], kind=row["kind"], title=row["title"], artist=row["artist"],
+            id=row["id"], source=row["source"], kind=row["kind"], title=clean_text(row["title"]),
+            artist=clean_text(row["artist"]),
             duration=row["duration"], audio_path=loaded_path(row["audio_path"]) if row["audio_path"] else None,
             audio_sha256=row["audio_sha256"], webpage_url=row["webpage_url"], thumbnail_url=row["thumbnail_url"],
             added_at=row["added_at"], last_played_at=row["last_played_at"], play_count=row["play_count"],
@@ -555,6 +557,7 @@ def scan_charts(
         folders = [(paths.builtin_charts_dir(), "builtin"), (paths.user_charts_dir(), "authored")]
     report = ScanReport()
     search_dirs = [paths.builtin_songs_dir(), paths.audio_cache_dir()]
+    invalid = _InvalidCharts.load()
     for folder_name, origin in folders:
         folder = Path(folder_name)
         seen: set[str] = set()
@@ -563,8 +566,12 @@ def scan_charts(
             if folder.is_dir() else []
         for path in files:
             seen.add(str(path))
+            if needs_cleaning(str(path)):
+                report.problems.append(f"{terminal_text(str(path))}: the file name is not text (not UTF-8); "
+                                       "rename it to play it")
+                continue
             try:
-                _scan_one(conn, path, folder, origin, search_dirs, report)
+                _scan_one(conn, path, folder, origin, search_dirs, report, invalid)
             except OSError as exc:
                 report.problems.append(f"{path}: can't read it ({exc.strerror or exc})")
         # Chart files that are gone from this folder.
@@ -577,7 +584,52 @@ def scan_charts(
     with transaction(conn):
         conn.execute("DELETE FROM tracks WHERE kind IN ('builtin', 'chart') "
                      "AND id NOT IN (SELECT track_id FROM charts WHERE track_id IS NOT NULL)")
+    invalid.save()
     return report
+
+
+class _InvalidCharts:
+    """Chart files that did not read, by path, size and mtime: not read again until they change.
+
+    An invalid 1 GB file in the charts folder was read at every start. Kept in the cache
+    (``invalid-charts.json``); losing it only costs one more read.
+    """
+
+    def __init__(self, path: Path, known: dict[str, list[Any]]) -> None:
+        self.path = path
+        self.known = known
+        self.seen: set[str] = set()
+        self.changed = False
+
+    @classmethod
+    def load(cls) -> _InvalidCharts:
+        path = paths.cache_dir() / "invalid-charts.json"
+        try:
+            data = json.loads(read_regular_file(path, 4 << 20).decode("utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        known = {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 3} \
+            if isinstance(data, dict) else {}
+        return cls(path, known)
+
+    def problem(self, path: Path, size: int, mtime_ns: int) -> str | None:
+        key = stored_path(path)
+        self.seen.add(key)
+        entry = self.known.get(key)
+        return str(entry[2]) if entry and entry[0] == size and entry[1] == mtime_ns else None
+
+    def remember(self, path: Path, size: int, mtime_ns: int, problem: str) -> None:
+        self.known[stored_path(path)] = [size, mtime_ns, problem]
+        self.changed = True
+
+    def save(self) -> None:
+        # Files no longer there are forgotten (this scan saw every file that is).
+        gone = [key for key in self.known if key not in self.seen]
+        for key in gone:
+            del self.known[key]
+        if self.changed or gone:
+            with contextlib.suppress(OSError):  # a cache: if it can't be written, the next start reads again
+                atomic_write_text(self.path, json.dumps(self.known, ensure_ascii=False) + "\n")
 
 
 def _inside_lexically(path: Path, folder: Path) -> bool:
@@ -589,8 +641,12 @@ def _inside_lexically(path: Path, folder: Path) -> bool:
 
 
 def _scan_one(conn: sqlite3.Connection, path: Path, folder: Path, origin: str, search_dirs: list[Path],
-              report: ScanReport) -> None:
+              report: ScanReport, invalid: _InvalidCharts) -> None:
     stat = path.stat()
+    known_problem = invalid.problem(path, stat.st_size, stat.st_mtime_ns)
+    if known_problem is not None:
+        report.problems.append(f"{path}: {known_problem}")
+        return
     row = conn.execute("SELECT * FROM charts WHERE path = ?", (stored_path(path),)).fetchone()
     if row is not None and row["file_size"] == stat.st_size and row["file_mtime_ns"] == stat.st_mtime_ns:
         track = get_track(conn, row["track_id"]) if row["track_id"] is not None else None
@@ -601,6 +657,7 @@ def _scan_one(conn: sqlite3.Connection, path: Path, folder: Path, origin: str, s
     result = read_chart(path)
     if result.chart is None:
         report.problems.append(f"{path}: {result.errors[0]}")
+        invalid.remember(path, stat.st_size, stat.st_mtime_ns, str(result.errors[0]))
         if row is not None:
             with transaction(conn):
                 conn.execute("DELETE FROM charts WHERE id = ?", (row["id"],))
