@@ -1,4 +1,4 @@
-"""yt-dlp through its Python API: look up, search, download to Ogg Vorbis.
+"""yt-dlp through its Python API: look up, search, download the best audio.
 
 Nothing here prints: yt-dlp runs quiet, with a :class:`_Logger` that sends its lines
 to :mod:`logging` (debug level) and remembers the errors, and with progress and
@@ -22,7 +22,7 @@ from typing import Any
 
 from rokgame.core.text import clean_text
 from rokgame.fetch.errors import Cancelled, LiveStream, NoResults, TooLong, explain
-from rokgame.fetch.ffmpeg import VORBIS_QUALITY, ffmpeg_exe
+from rokgame.fetch.ffmpeg import ffmpeg_exe
 from rokgame.fetch.network import site_name
 from rokgame.fetch.sources import canonical_url, is_youtube
 
@@ -183,9 +183,9 @@ class YtDlp:
             "extract_flat": "in_playlist",
             "playlist_items": "1",
             "format": "bestaudio/best",
-            "postprocessors": [{"key": "FFmpegExtractAudio", "preferredcodec": "vorbis",
-                                "preferredquality": str(VORBIS_QUALITY)}],
-            # imageio-ffmpeg's binary; there is no ffprobe and yt-dlp's audio extraction does without it.
+            # No post-processing: what arrives is kept when the mixer plays it (an mp3 link), and converted by
+            # rokgame.tracks otherwise (YouTube's opus-in-webm), with its own progress and one error family.
+            # imageio-ffmpeg's binary, for the formats yt-dlp must merge or remux; there is no ffprobe.
             "ffmpeg_location": ffmpeg_exe(),
             "progress_hooks": [self._on_download],
             "postprocessor_hooks": [self._on_postprocess],
@@ -227,8 +227,6 @@ class YtDlp:
 
     def _on_postprocess(self, status: Mapping[str, Any]) -> None:
         self._check_cancel()
-        if status.get("postprocessor") == "ExtractAudio":
-            self._report(0.92 if status.get("status") != "finished" else 1.0, "Converting")
 
     def _youtube_dl(self) -> Any:
         if self._ydl is None:
@@ -336,7 +334,7 @@ class YtDlp:
         return results[:count]
 
     def download(self, track: TrackInfo) -> Path:
-        """Download ``track`` as Ogg Vorbis into the work dir; return the file."""
+        """Download ``track``'s best audio into the work dir, as it comes; return the file."""
         if self.workdir is None:
             raise ValueError("download() needs a workdir")
         site = site_name(track.webpage_url)
@@ -364,9 +362,10 @@ class YtDlp:
         if isinstance(result, dict):
             for item in result.get("requested_downloads") or []:
                 path = item.get("filepath") if isinstance(item, dict) else None
-                if path and Path(path).is_file() and Path(path).suffix == ".ogg":
+                if path and Path(path).is_file():
                     return Path(path)
-        found = sorted(self.workdir.glob(f"{AUDIO_NAME}*.ogg"))
+        found = sorted(p for p in self.workdir.glob(f"{AUDIO_NAME}.*")
+                       if p.is_file() and p.suffix not in (".part", ".ytdl", ".temp"))
         return found[0] if found else None
 
 
