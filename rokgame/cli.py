@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import signal
+import sqlite3
 import sys
 import threading
 import traceback
@@ -56,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     # Importing every command module costs ~0.14 s (sqlite, urllib, the catalogue...): a one-shot
     # command like `chart generate` only imports its own; help and typos still see them all.
+    dashed = _file_that_looks_like_an_option(argv)
+    if dashed is not None:
+        print(f"rokgame: {terminal_text(dashed)} looks like a file, but starts with '-' like an option; "
+              f"write it as ./{terminal_text(dashed)}", file=sys.stderr)
+        return 2
     parser = build_parser(only=_command_named(argv))
     args = parser.parse_args(argv)
     debug = bool(args.debug)
@@ -76,6 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rokgame: interrupted", file=sys.stderr)
         return 130
+    except (OSError, sqlite3.Error) as error:
+        # Not the player's mistake, but theirs to fix (a read-only or full disk, a busy database): one
+        # sentence that says which file and why.
+        if debug:
+            traceback.print_exc()
+        print(f"rokgame: {terminal_text(system_problem(error))}", file=sys.stderr)
+        return 1
     except Terminated:
         # Stopped from outside (kill, a shutdown): no report of a play that never finished, and not 0.
         print("rokgame: stopped (terminated)", file=sys.stderr)
@@ -85,6 +99,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def system_problem(error: OSError | sqlite3.Error) -> str:
+    """One sentence for what the machine refused: a full disk, a folder we may not write, a locked database."""
+    import errno
+
+    if isinstance(error, sqlite3.Error):
+        if "locked" in str(error) or "busy" in str(error):
+            return "the rokgame database is busy (another rokgame is writing to it); close it and try again"
+        return f"the rokgame database could not be used: {error}"
+    where = f" {error.filename}" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full: couldn't write{where}; free some space and try again"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"rokgame may not write{where} ({error.strerror}); check that its folders are writable " \
+               "(ROKGAME_HOME or your home folder)"
+    return f"couldn't use{where}: {error.strerror or error}"
 
 
 class Terminated(Exception):
@@ -99,6 +130,18 @@ def _on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
         raise Terminated()
 
     return signal.signal(signal.SIGTERM, stop)
+
+
+def _file_that_looks_like_an_option(argv: Sequence[str]) -> str | None:
+    """``rokgame fetch -rf.mp3``: argparse would take it for options and say only "arguments are required"."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        number = arg[1:].replace(".", "", 1).isdigit()  # -1.5 is a value, not a file
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 2 and not number and (
+                "." in arg or "/" in arg or os.path.exists(arg)):
+            return arg
+    return None
 
 
 def _say_settings_problems() -> list[str]:

@@ -41,7 +41,7 @@ from typing import Any
 from rokgame import paths
 from rokgame.core.chart_io import atomic_write_text, file_sha256, parse_chart, read_chart
 from rokgame.core.text import clean_text, needs_cleaning, terminal_text
-from rokgame.errors import FetchError
+from rokgame.errors import AudioError, FetchError
 from rokgame.fetch.errors import Cancelled, NoNetwork, TooLong
 from rokgame.fetch.sources import (
     PLAYABLE_EXTENSIONS,
@@ -51,6 +51,7 @@ from rokgame.fetch.sources import (
     classify_source,
     youtube_id,
 )
+from rokgame.native import quiet_native_stderr
 from rokgame.storage import library
 from rokgame.storage.db import connect
 
@@ -415,7 +416,7 @@ def _stem_for(url: str, extractor_id: str | None, is_youtube: bool) -> str:
 
 def _prepare_link(conn: sqlite3.Connection, url: str, *, progress: Progress | None, cancel: Cancel,
                   max_seconds: float) -> PreparedTrack:
-    from rokgame.fetch.network import check_reachable
+    from rokgame.fetch.network import check_reachable, site_name
     from rokgame.fetch.ytdlp import YtDlp
 
     source = canonical_url(url)
@@ -438,8 +439,13 @@ def _prepare_link(conn: sqlite3.Connection, url: str, *, progress: Progress | No
         ytdlp.progress = _span(progress, _DOWNLOAD)
         downloaded = ytdlp.download(info)
         stem = _stem_for(source, info.id, info.is_youtube)
-        audio, duration = _playable(downloaded, work, stem, title=info.title, max_seconds=max_seconds,
-                                    progress=_span(progress, _CONVERT_AFTER_DOWNLOAD), cancel=cancel)
+        try:
+            audio, duration = _playable(downloaded, work, stem, title=info.title, max_seconds=max_seconds,
+                                        progress=_span(progress, _CONVERT_AFTER_DOWNLOAD), cancel=cancel)
+        except AudioError as exc:
+            # The message names our temp file ("audio.ogg"); the player knows the link.
+            said = str(exc).partition(" ")[2]
+            raise AudioError(f"what {site_name(source)} sent for “{info.title}” {said}") from exc
         if audio == downloaded:  # kept as it came (an mp3 link): only renamed to its cache name
             audio = work / f"{stem}{downloaded.suffix.lower()}"
             os.replace(downloaded, audio)
@@ -462,7 +468,8 @@ def _audio_duration(path: Path) -> float | None:
     try:
         import soundfile
 
-        info = soundfile.info(str(path))
+        with quiet_native_stderr():
+            info = soundfile.info(str(path))
         return float(info.frames) / float(info.samplerate) if info.samplerate else None
     except Exception:  # soundfile raises its own RuntimeError family for unreadable files
         from rokgame.fetch.ffmpeg import media_duration

@@ -196,3 +196,28 @@ def test_gameplay_leads_in_at_least_two_seconds_before_the_first_note(make_chart
         assert early.input_time() == pytest.approx(-1.5)
     finally:
         app.shutdown()
+
+
+def test_after_the_music_ends_a_bogus_mixer_position_does_not_move_the_clock():
+    from rokgame.game.audio import SongPlayer
+
+    class EndingAudio(FakeAudio):
+        senses_drift = True
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.reading: float | None = None
+
+        def music_file_time(self) -> float | None:
+            return self.reading
+
+    timer = FakeTimer()
+    audio = EndingAudio()
+    clock = AudioClock(timer=timer)
+    player = SongPlayer(audio, clock, "song.ogg", length=30.0)  # type: ignore[arg-type]
+    player.start(25.0)
+    for _ in range(20):  # the music ends at 30 s; the mixer then claims it is ~292 s further on
+        timer.now += 0.5
+        audio.reading = timer.now - START + 25.0 + 292.0 if clock.file_time() > 30.0 else clock.file_time()
+        player.update()
+    assert clock.time() == pytest.approx(timer.now - START + 25.0, abs=0.05)  # notes after the end still come

@@ -180,3 +180,72 @@ def test_sigterm_during_a_headless_play_is_not_a_finished_play(tmp_path: Path) -
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143 and "stopped" in err
     assert not report.exists()
+
+
+def test_a_symlink_in_a_charts_folder_does_not_lead_its_audio_out(tmp_path: Path) -> None:
+    from rokgame.core.chart_io import load_chart, resolve_audio
+
+    secret = tmp_path / "elsewhere" / "private.ogg"
+    secret.parent.mkdir()
+    secret.write_bytes(b"OggS not yours")
+    folder = tmp_path / "downloaded-chart"
+    chart = write(folder / "c.json", chart_json())
+    (folder / "song.ogg").symlink_to(secret)
+    assert resolve_audio(load_chart(chart), chart) is None
+    (folder / "song.ogg").unlink()
+    (folder / "song.ogg").write_bytes(b"OggS mine")
+    assert resolve_audio(load_chart(chart), chart) == folder / "song.ogg"
+
+
+@pytest.mark.parametrize("link", ["http://127.0.0.1:99999/x", "http://host:abc/x", "http://[::1/x"])
+def test_malformed_links_are_one_sentence(link: str, capsys) -> None:
+    assert main(["fetch", link]) == 1
+    err = capsys.readouterr().err
+    assert "is not a valid link" in err and "Traceback" not in err
+
+
+def test_a_file_named_like_an_option_gets_a_hint(capsys) -> None:
+    assert main(["fetch", "-rf.mp3"]) == 2
+    assert "write it as ./-rf.mp3" in capsys.readouterr().err
+
+
+def test_a_home_that_cannot_be_made_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ROKGAME_HOME", str(blocker / "home"))
+    assert main(["history"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("rokgame: ") and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_a_busy_database_is_one_sentence() -> None:
+    import sqlite3
+
+    from rokgame.cli import system_problem
+
+    said = system_problem(sqlite3.OperationalError("database is locked"))
+    assert "busy" in said and "another rokgame" in said
+
+
+def test_a_video_without_sound_says_so(tmp_path: Path) -> None:
+    from rokgame.errors import AudioError
+    from rokgame.fetch.ffmpeg import convert_to_ogg, ffmpeg_exe
+
+    video = tmp_path / "silent-film.mp4"
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=2",
+                    "-c:v", "mpeg4", str(video)], check=True)
+    with pytest.raises(AudioError, match="has no sound in it"):
+        convert_to_ogg(video, tmp_path / "out.ogg")
+
+
+def test_a_local_file_named_like_a_link_is_given_to_ffmpeg_as_a_file(tmp_path: Path) -> None:
+    import shutil
+
+    from test_fetch_support import make_audio
+
+    from rokgame.fetch.ffmpeg import media_duration
+
+    wav = make_audio(tmp_path / "src.wav", 6.0, seed=40)
+    odd = tmp_path / "http:song.wav"
+    shutil.copyfile(wav, odd)
+    assert media_duration(odd) == pytest.approx(6.0, abs=0.05)

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from rokgame.errors import AudioError
+from rokgame.native import quiet_native_stderr
 
 #: The rate every analysis runs at: a 1024-point FFT then spans 46 ms.
 SR = 22050
@@ -99,6 +100,12 @@ def load_audio(path: str | os.PathLike[str], *, sr: int = SR, threads: int = 2, 
 
 def _read_soundfile(path: Path, sr: int, threads: int, pieces: int, on_part: PartDone | None) -> np.ndarray | None:
     """libsndfile's decode, or ``None`` when it cannot read the file (ffmpeg gets a go)."""
+    with quiet_native_stderr():  # libmpg123 prints its warnings on odd mp3s straight to the terminal
+        return _read_soundfile_loud(path, sr, threads, pieces, on_part)
+
+
+def _read_soundfile_loud(path: Path, sr: int, threads: int, pieces: int,
+                         on_part: PartDone | None) -> np.ndarray | None:
     import soundfile as sf
 
     try:

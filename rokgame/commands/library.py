@@ -6,6 +6,14 @@ import argparse
 import sys
 
 
+def track_id(text: str) -> int:
+    """A track number as ``rokgame library`` lists them (argparse turns the ValueError into one sentence)."""
+    value = int(text)
+    if not 0 < value < 2**63:
+        raise ValueError(text)
+    return value
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     library = commands.add_parser("library", help="list your tracks; remove one; get a chart to edit")
     sub = library.add_subparsers(dest="library_command", metavar="ACTION")
@@ -15,11 +23,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
 
     remove = sub.add_parser("remove", help="remove a track and its downloaded files (never your own audio files)")
-    remove.add_argument("track_id", type=int, metavar="ID")
+    remove.add_argument("track_id", type=track_id, metavar="ID")
     remove.set_defaults(handler=run_remove)
 
     edit = sub.add_parser("edit", help="copy a track's chart into your charts folder to edit; prints its path")
-    edit.add_argument("track_id", type=int, metavar="ID")
+    edit.add_argument("track_id", type=track_id, metavar="ID")
     edit.set_defaults(handler=run_edit)
 
 

@@ -271,6 +271,9 @@ def json_type_name(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        digits = str(abs(value)) if abs(value) < 10**4000 else None  # str() of a huge int is slow, and refused
+        return f"a number {len(digits)} digits long" if digits else "a number thousands of digits long"
     if _is_number(value):
         if isinstance(value, _Overflowed):
             return value.text
@@ -445,7 +448,7 @@ class _Validator:
             self.error("lanes", f"must be a whole number from {MIN_LANES} to {MAX_LANES}, not {_show(value)}")
             return None
         if not MIN_LANES <= value <= MAX_LANES:
-            self.error("lanes", f"{value} is outside {MIN_LANES}..{MAX_LANES}")
+            self.error("lanes", f"{_show(value)} is outside {MIN_LANES}..{MAX_LANES}")
             return None
         return value
 
@@ -625,7 +628,8 @@ class _Validator:
             if not isinstance(raw, int) or isinstance(raw, bool):
                 self.error(_join(path, "lane"), f"must be a whole number, not {_show(raw)}")
             elif lanes is not None and not 0 <= raw < lanes:
-                self.error(_join(path, "lane"), f"{raw} is outside 0..{lanes - 1} (this chart has {lanes} lanes)")
+                self.error(_join(path, "lane"), f"{_show(raw)} is outside 0..{lanes - 1} "
+                           f"(this chart has {lanes} lanes)")
             else:
                 lane = raw
         if t is None or lane is None or any(p.severity == "error" for p in self.problems[problems_before:]):
@@ -766,8 +770,9 @@ def resolve_audio(
     name is only accepted when the chart's ``audio_sha256`` matches it, so a
     different song with the same name is never played by mistake.
     """
-    here = Path(chart_path).parent / chart.song.audio
-    if here.is_file():
+    folder = Path(chart_path).parent
+    here = folder / chart.song.audio
+    if here.is_file() and _inside(here, folder):
         return here
     name = Path(chart.song.audio.replace("\\", "/")).name
     for folder in search_dirs:
@@ -776,6 +781,15 @@ def resolve_audio(
         if candidate.is_file() and (expected is None or file_sha256(candidate) == expected):
             return candidate
     return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """``path`` resolves into ``folder`` (a symlink in a chart's folder must not lead the audio out of it)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (OSError, ValueError, RuntimeError):
+        return False
+    return True
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

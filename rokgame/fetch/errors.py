@@ -123,6 +123,9 @@ def explain(error: BaseException, *, site: str = "the site", what: str = "that t
     if isinstance(error, FetchError):
         return error
     chain = list(_chain(error))
+    ours = next((e for e in chain if isinstance(e, FetchError)), None)
+    if ours is not None:  # raised in one of our hooks (too big, cancelled) and wrapped by yt-dlp
+        return ours
     names = {type(e).__name__ for e in chain}
     messages = " | ".join(str(getattr(e, "orig_msg", None) or e) for e in chain).lower()
 

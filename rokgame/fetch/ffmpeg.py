@@ -36,10 +36,20 @@ def ffmpeg_exe() -> str:
     raise AudioError("ffmpeg is missing; reinstall rokgame (pip install imageio-ffmpeg)")
 
 
+def ffmpeg_input(path: str | os.PathLike[str]) -> str:
+    """A local file as ffmpeg must be told it: ``file:`` and an absolute path (a name like ``http:x.mp3``, or
+    one starting with ``-``, is otherwise a URL or an option to ffmpeg)."""
+    return "file:" + os.fspath(Path(path).absolute())
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def media_duration(path: str | os.PathLike[str]) -> float | None:
     """Length in seconds of any file ffmpeg reads (from its header), or ``None``."""
     try:
-        run = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", os.fspath(path)],
+        run = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", ffmpeg_input(path)],
                              capture_output=True, text=True, errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -65,8 +75,8 @@ def convert_to_ogg(
     ``destination`` (a temp name) and deletes it on failure.
     """
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-progress", "pipe:1",
-               "-i", os.fspath(source), "-map", "0:a:0", "-vn", "-c:a", "libvorbis", "-q:a", str(VORBIS_QUALITY),
-               "-f", "ogg", os.fspath(destination)]
+               "-i", ffmpeg_input(source), "-map", "0:a:0", "-vn", "-c:a", "libvorbis", "-q:a", str(VORBIS_QUALITY),
+               "-f", "ogg", ffmpeg_input(destination)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                errors="replace")
     try:
@@ -87,7 +97,9 @@ def convert_to_ogg(
         last = message[-1] if message else f"ffmpeg exited with status {process.returncode}"
         if "No space left on device" in (stderr or ""):
             raise DiskFull(DISK_FULL)
-        said = last.removeprefix("Error opening input files: ")
+        if "matches no streams" in (stderr or "") or "does not contain any stream" in (stderr or ""):
+            raise AudioError(f"{Path(source).name} has no sound in it (a video without an audio track?)")
+        said = _short(last.removeprefix("Error opening input files: "))
         raise AudioError(f"{Path(source).name} is not audio rokgame can read (ffmpeg says: {said})")
     if progress is not None:
         progress(1.0)

@@ -76,9 +76,7 @@ def classify_source(text: str) -> Source:
         text = "https://" + text
     scheme = _scheme(text)
     if scheme in ("http", "https"):
-        parts = urlsplit(text)
-        if not parts.hostname:
-            raise RefusedSource(f"{text!r} is not a complete link (it has no address after {scheme}://)")
+        check_link(text)
         return Source(SourceKind.LINK, text, original)
     if scheme is not None:
         raise RefusedSource(f"rokgame only opens http and https links, not {scheme}: ones "
@@ -105,6 +103,29 @@ def classify_source(text: str) -> Source:
     if _looks_like_a_path(text):
         raise NoSuchFile(f"no such file: {path}")
     return Source(SourceKind.SEARCH, " ".join(text.split()), original)
+
+
+def check_link(url: str) -> None:
+    """Raise :class:`RefusedSource` (one sentence) unless ``url`` is a well-formed http(s) link.
+
+    Used for what the player types and for every link yt-dlp is about to follow: a web page can point
+    at ``ftp://``, ``file://`` or a ``ytsearch:`` entry, and a port of 99999 or ``[::1`` is a ValueError
+    deep inside urllib otherwise.
+    """
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    scheme = url.partition(":")[0].lower()
+    if scheme not in ("http", "https"):
+        raise RefusedSource(f"rokgame only opens http and https links, not {scheme or 'that'}: ones ({shown})")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises for a port that is not a number from 0 to 65535
+        host = parts.hostname
+    except ValueError as exc:
+        raise RefusedSource(f"{shown} is not a valid link ({exc})") from None
+    if not host:
+        raise RefusedSource(f"{shown} is not a complete link (it has no address after {scheme}://)")
+    if port == 0:
+        raise RefusedSource(f"{shown} is not a valid link (port 0)")
 
 
 def _scheme(text: str) -> str | None:

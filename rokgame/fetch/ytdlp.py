@@ -24,7 +24,7 @@ from rokgame.core.text import clean_text
 from rokgame.fetch.errors import Cancelled, LiveStream, NoResults, TooLong, explain
 from rokgame.fetch.ffmpeg import ffmpeg_exe
 from rokgame.fetch.network import site_name
-from rokgame.fetch.sources import canonical_url, is_youtube
+from rokgame.fetch.sources import canonical_url, check_link, is_youtube
 
 log = logging.getLogger("rokgame.fetch.ytdlp")
 
@@ -166,6 +166,8 @@ class YtDlp:
         self._cache_dir = cache_dir
         self._ydl: Any = None
         self._max_filesize: int | None = None
+        #: Bytes a download may reach before it is stopped (set by ``lookup`` from the length limit).
+        self._byte_limit: int | None = None
 
     # -- yt-dlp's options and hooks
 
@@ -219,6 +221,11 @@ class YtDlp:
         self._check_cancel()
         if status.get("status") == "downloading":
             done = status.get("downloaded_bytes") or 0
+            # yt-dlp checks max_filesize only against Content-Length: an endless stream with none downloaded
+            # 1.26 GB. The bytes are counted here as they arrive.
+            if self._byte_limit is not None and done > self._byte_limit:
+                raise TooLong(f"that download is over {self._byte_limit / 2**20:.0f} MB, more than a track of "
+                              "the allowed length; it was stopped")
             total = status.get("total_bytes") or status.get("total_bytes_estimate")
             fraction = done / total if total else 0.0
             self._report(fraction * 0.9, "Downloading")
@@ -245,6 +252,12 @@ class YtDlp:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @staticmethod
+    def _follow(url: str) -> str:
+        """A link the page points to: only http(s), whatever the page says (never ftp, file or a search)."""
+        check_link(url)
+        return url
 
     def _extract(self, url: str, *, site: str, what: str) -> dict[str, Any]:
         self._check_cancel()
@@ -275,9 +288,14 @@ class YtDlp:
             if not target:
                 raise NoResults(f"rokgame couldn't open the first track of that playlist on {site}")
             note = f"that link is a playlist; playing its first track: {first.get('title') or target}"
-            info = self._extract(str(target), site=site, what="the playlist's first track")
+            target = self._follow(str(target))
+            info = self._extract(target, site=site_name(target), what="the playlist's first track")
         if info.get("_type") == "url" and info.get("url"):
-            info = self._extract(str(info["url"]), site=site, what="that link")
+            target = self._follow(str(info["url"]))
+            info = self._extract(target, site=site_name(target), what="that link")
+        for form in [info, *(f for f in info.get("formats") or [] if isinstance(f, dict))]:
+            if form.get("url"):
+                self._follow(str(form["url"]))
         track = self._track(info, url, note)
         live = info.get("live_status")
         if info.get("is_live") or live in ("is_live", "is_upcoming", "post_live"):
@@ -285,6 +303,7 @@ class YtDlp:
                      "still being processed"}.get(str(live), "")
             raise LiveStream(f"“{track.title}” is a live stream{state}; rokgame plays recorded tracks")
         if max_seconds is not None:
+            self._byte_limit = int(max(max_seconds, 60.0) * BYTES_PER_SECOND_LIMIT)
             if track.duration is not None and track.duration > max_seconds + 1:
                 raise TooLong(too_long_message(track.title, track.duration, max_seconds))
             if track.duration is None:
@@ -343,7 +362,7 @@ class YtDlp:
         self._report(0.0, "Downloading")
         try:
             result = self._youtube_dl().process_ie_result(dict(track.raw), download=True)
-        except Cancelled:
+        except (Cancelled, TooLong):
             raise
         except Exception as exc:
             raise explain(exc, site=site, what=what) from exc

@@ -361,6 +361,7 @@ class _SilentAudio(Audio):
         self.effects_volume = 0.0
         self._music_started_at = None
         self._music_loaded = None
+        self._paused = False
         self.driver = "dummy"
 
 

@@ -121,6 +121,7 @@ class Audio:
         self.effects_volume = 0.6
         self._music_started_at: float | None = None  # file time passed to play(start=)
         self._music_loaded: str | None = None
+        self._paused = False
         self.driver = os.environ.get("SDL_AUDIODRIVER", "")
         try:
             pygame.mixer.pre_init(FREQUENCY, -16, 2, BUFFER)
@@ -182,16 +183,19 @@ class Audio:
         try:
             pygame.mixer.music.play(start=max(0.0, file_time))
             self._music_started_at = max(0.0, file_time)
+            self._paused = False
         except pygame.error:
             self._music_started_at = None
 
     def pause(self) -> None:
         if self._music_loaded is not None:
             pygame.mixer.music.pause()
+            self._paused = True
 
     def unpause(self) -> None:
         if self._music_loaded is not None:
             pygame.mixer.music.unpause()
+            self._paused = False
 
     def stop(self) -> None:
         if self.available:
@@ -209,8 +213,14 @@ class Audio:
             pygame.mixer.music.set_volume(self.volume)
 
     def music_file_time(self) -> float | None:
-        """Where the mixer says the song is (a drift *sensor* reading, never song time itself)."""
-        if self._music_started_at is None or not self.available:
+        """Where the mixer says the song is (a drift *sensor* reading, never song time itself).
+
+        ``None`` once the music has ended: the mixer's position then is fiction (the clock jumped ~292 s
+        on one reading, and every note after the audio's end was missed at once).
+        """
+        if self._music_started_at is None or not self.available or self._paused:
+            return None
+        if not pygame.mixer.music.get_busy():
             return None
         pos = pygame.mixer.music.get_pos()
         if pos < 0:
@@ -225,9 +235,12 @@ class SongPlayer:
     headless run uses :class:`ManualPlayer` with the same interface.
     """
 
-    def __init__(self, audio: Audio, clock: AudioClock, music: str | os.PathLike[str] | None) -> None:
+    def __init__(self, audio: Audio, clock: AudioClock, music: str | os.PathLike[str] | None, *,
+                 length: float | None = None) -> None:
         self.audio = audio
         self.clock = clock
+        #: The song's length in seconds of file time, when known: readings beyond it are ignored.
+        self.length = length
         self.has_music = audio.load(music) if music is not None else False
         self._music_playing = False
 
@@ -251,7 +264,8 @@ class SongPlayer:
             return
         if self.audio.senses_drift:
             reading = self.audio.music_file_time()
-            if reading is not None:
+            # Past the audio's end a reading is not where the music is: the clock runs on by itself.
+            if reading is not None and (self.length is None or reading <= self.length):
                 self.clock.sense(reading)
 
     def pause(self) -> None:

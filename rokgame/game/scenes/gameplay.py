@@ -88,7 +88,7 @@ class GameplayScene(Scene):
         self.beats: list[float] = list(chart.tempo.beats) if chart.tempo else []
         if player is None:
             clock = AudioClock(audio_offset=settings.audio_offset_ms / 1000, chart_offset=chart.offset)
-            player = SongPlayer(app.audio, clock, self.info.audio_path)
+            player = SongPlayer(app.audio, clock, self.info.audio_path, length=chart.song.duration)
         self.player = player
         self.silent = not getattr(player, "has_music", False) and not isinstance(player, ManualPlayer)
         self.scroll_time = min(SCROLL_MAX, max(SCROLL_MIN, settings.scroll_time))
