@@ -265,3 +265,41 @@ def test_a_youtube_link_becomes_a_youtube_track_named_by_its_id(
     # Any other spelling of the same video is the same track, with no look-up at all.
     assert prepare_track("https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RD1").reused
     assert len(asked) == 1
+
+
+def test_an_endless_stream_is_stopped_at_the_size_limit(server: AudioServer, quick_charts: None,
+                                                         rokgame_home: Path) -> None:
+    server.endless.add("radio.mp3")
+    with pytest.raises(TooLong, match="was stopped"):
+        prepare_track(server.link("radio.mp3"), max_minutes=0.05)
+    assert server.endless_sent < 200 * 2**20  # the limit is 12 MB here; 1.26 GB was seen before
+    assert_clean(rokgame_home)
+
+
+def test_a_text_file_served_as_ogg_is_one_sentence_about_the_link(server: AudioServer, quick_charts: None,
+                                                                   rokgame_home: Path) -> None:
+    from rokgame.errors import AudioError
+
+    (server.root / "notes.ogg").write_text("these are my notes, not a song\n" * 50)
+    with pytest.raises(AudioError) as caught:
+        prepare_track(server.link("notes.ogg"))
+    said = str(caught.value)
+    assert said.startswith("what 127.0.0.1 sent for ") and "not audio rokgame can read" in said
+    assert "ffprobe" not in said and "audio.ogg" not in said
+    assert_clean(rokgame_home)
+
+
+def test_a_damaged_mp3_fetched_from_the_command_line_prints_no_decoder_chatter(tmp_path: Path,
+                                                                               rokgame_home: Path) -> None:
+    from rokgame.fetch.ffmpeg import ffmpeg_exe
+
+    wav = make_audio(tmp_path / "src.wav", 30.0, seed=41)
+    full = tmp_path / "full.mp3"
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(wav), "-b:a", "128k", str(full)], check=True)
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size * 2 // 3])  # libmpg123 complains about its header
+    env = {**os.environ, "ROKGAME_HOME": str(rokgame_home)}
+    done = subprocess.run([sys.executable, "-m", "rokgame", "fetch", str(cut)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Xing" not in done.stderr and "libmpg123" not in done.stderr and "Warning" not in done.stderr

@@ -70,6 +70,9 @@ class AudioServer:
     url: str = ""
     requests: dict[str, int] = field(default_factory=dict)
     slow: set[str] = field(default_factory=set)
+    #: Paths served as an audio stream that never ends, with no Content-Length; bytes sent are counted.
+    endless: set[str] = field(default_factory=set)
+    endless_sent: int = 0
     httpd: http.server.ThreadingHTTPServer | None = None
 
     def link(self, name: str) -> str:
@@ -86,6 +89,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         state = self.server_state
         name = self.path.lstrip("/").split("?")[0]
         state.requests[name] = state.requests.get(name, 0) + 1
+        if name in state.endless:
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/mpeg")
+            self.end_headers()
+            block = bytes(64 * 1024)
+            deadline = time.monotonic() + 60  # a test server stops by itself
+            try:
+                while time.monotonic() < deadline:
+                    self.wfile.write(block)
+                    state.endless_sent += len(block)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         if name in state.slow:
             data = (state.root / name).read_bytes()
             self.send_response(200)

@@ -249,3 +249,29 @@ def test_a_local_file_named_like_a_link_is_given_to_ffmpeg_as_a_file(tmp_path: P
     odd = tmp_path / "http:song.wav"
     shutil.copyfile(wav, odd)
     assert media_duration(odd) == pytest.approx(6.0, abs=0.05)
+
+
+@pytest.mark.parametrize(("page_says", "refused"), [
+    ({"_type": "url", "url": "ftp://files.example.org/song.mp3"}, "not ftp: ones"),
+    ({"_type": "playlist", "entries": [{"url": "ytsearch1:something else", "title": "x"}]}, "not ytsearch1: ones"),
+    ({"id": "x", "title": "t", "url": "file:///etc/passwd", "formats": [{"url": "file:///etc/passwd"}]},
+     "not file: ones"),
+])
+def test_a_page_can_not_make_the_fetch_follow_other_schemes(monkeypatch: pytest.MonkeyPatch,
+                                                            page_says: dict[str, object], refused: str) -> None:
+    import yt_dlp
+
+    from rokgame.errors import FetchError
+    from rokgame.tracks import prepare_track
+
+    asked: list[str] = []
+
+    def extract_info(self, url, download=True, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(url)
+        return dict(page_says)
+
+    monkeypatch.setattr(yt_dlp.YoutubeDL, "extract_info", extract_info)
+    monkeypatch.setattr("rokgame.fetch.network.check_reachable", lambda url, **kw: None)
+    with pytest.raises(FetchError, match=refused):
+        prepare_track("https://pages.example.org/a-page")
+    assert asked == ["https://pages.example.org/a-page"]  # nothing else was opened
