@@ -5,6 +5,8 @@
     .venv/bin/python bench/chartgen.py --in-process    # stage times inside one warm process
     .venv/bin/python bench/chartgen.py --long 30       # peak memory on a 30-minute track
     .venv/bin/python bench/chartgen.py --check         # quality and tempo on varied synthetic music and the demo songs
+    .venv/bin/python bench/chartgen.py --devset DIR    # agreement with human charts of real songs (../shared/devset),
+                                                       # beside plain librosa onsets measured in the same run
 
 The 4-minute track is a demo song looped to 240 s and saved as Ogg Vorbis (like the
 demo songs and most downloads) in a temporary folder. Every timed run is a new
@@ -428,6 +430,68 @@ def _report(name: str, reference: np.ndarray, chart, duration: float, problems: 
           f"{len(problems):>8}  {found:.1f} ({bpm})")
 
 
+#: score.py's definitions (F50 at lag 0; F20b at the chart's best lag within +-40 ms), used as they are.
+SCORE = REPO.parent / "shared" / "devset" / "score.py"
+LEVELS = ("beginner", "easy", "medium", "hard", "expert")
+
+
+def devset(folder: Path, *, only: list[str] | None, baseline: bool) -> int:
+    """The per-level and per-source table of shared/devset/score.py, for rokgame and plain librosa onsets."""
+    if not SCORE.is_file():
+        print(f"no {SCORE}: the dev set's scorer lives in the steering repo's shared/devset", file=sys.stderr)
+        return 1
+    commands = {"rokgame": f"{sys.executable} -m rokgame chart generate"}
+    if baseline:
+        commands["librosa onsets"] = f"{sys.executable} {REPO / 'bench' / 'librosa_onsets.py'}"
+    tables: dict[str, list[dict[str, object]]] = {}
+    for label, command in commands.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "rows.json"
+            env = dict(os.environ, ROKGAME_HOME=str(Path(tmp) / "home"))  # a cold cache: every chart made now
+            started, cpu = time.perf_counter(), _children_cpu()
+            run = subprocess.run([sys.executable, str(SCORE), str(folder), "--cmd", command, "--json", str(out),
+                                  *(["--only", *only] if only else [])], cwd=REPO, env=env,
+                                 capture_output=True, text=True)
+            if run.returncode != 0:
+                print(run.stdout[-2000:], run.stderr[-2000:], file=sys.stderr)
+                return 1
+            tables[label] = json.loads(out.read_text())
+            print(f"{label}: {time.perf_counter() - started:.0f} s wall, {_children_cpu() - cpu:.0f} s CPU "
+                  f"for {len({r['song'] for r in tables[label]})} songs", file=sys.stderr)
+    labels = list(tables)
+    print(f"Dev set {folder} on {time.strftime('%Y-%m-%d')}: F50 / F20b (score.py), "
+          + " vs ".join(labels) + " in the same run")
+    print(f"{'':26}" + "".join(f"{label:>22}" for label in labels) + f"{'charts':>8}")
+
+    def line(name: str, pick: object) -> None:
+        cells, count = [], 0
+        for label in labels:
+            rows = [r for r in tables[label] if pick(r)]  # type: ignore[operator]
+            count = len(rows)
+            if rows:
+                f50 = statistics.mean(float(r["f50"]) for r in rows)
+                f20b = statistics.mean(float(r["f20b"]) for r in rows)
+                cells.append(f"{f50:.3f} / {f20b:.3f}")
+            else:
+                cells.append("-")
+        if count:
+            print(f"{name:26}" + "".join(f"{c:>22}" for c in cells) + f"{count:>8}")
+
+    for level in LEVELS:
+        line(f"level {level}", lambda r, level=level: r["level"] == level)
+    for prefix in sorted({str(r["song"]).split("_")[0] for r in tables[labels[0]]}):
+        line(f"source {prefix}", lambda r, prefix=prefix: str(r["song"]).startswith(prefix + "_"))
+    line("MEAN", lambda r: True)
+    return 0
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs (median reported; default 5)")
@@ -436,7 +500,13 @@ def main() -> int:
     parser.add_argument("--in-process", action="store_true", help="time each stage in one warm process")
     parser.add_argument("--long", type=float, metavar="MINUTES", help="peak memory on a track this long")
     parser.add_argument("--check", action="store_true", help="quality figures on varied material")
+    parser.add_argument("--devset", type=Path, metavar="DIR",
+                        help="score against the human charts of the development set (see ../shared/devset)")
+    parser.add_argument("--only", nargs="*", metavar="SONG", help="with --devset: only these songs")
+    parser.add_argument("--no-baseline", action="store_true", help="with --devset: skip plain librosa onsets")
     args = parser.parse_args()
+    if args.devset:
+        return devset(args.devset, only=args.only, baseline=not args.no_baseline)
     if args.breakdown:
         return breakdown(args.seconds, max(3, args.runs))
     if args.in_process:

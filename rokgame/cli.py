@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import io
 import os
 import signal
 import sqlite3
@@ -18,9 +19,10 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from rokgame import __version__
-from rokgame.core.text import terminal_text
+from rokgame.core.text import terminal_output, terminal_text
 from rokgame.errors import RokError
 
 #: Command modules, in the order ``rokgame --help`` lists them.
@@ -51,11 +53,22 @@ def _command_named(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    for stream in (sys.stdout, sys.stderr):
+    out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
         # A file name that is not UTF-8, or a terminal that is not: escaped, never a UnicodeEncodeError.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    # Whatever a command prints (a file name with an escape code, a web page's title) reaches the terminal
+    # escaped: nothing a file or a page holds can move the cursor, retitle the window or clear the screen.
+    sys.stdout, sys.stderr = EscapingStream(out), EscapingStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str]) -> int:
     # Importing every command module costs ~0.14 s (sqlite, urllib, the catalogue...): a one-shot
     # command like `chart generate` only imports its own; help and typos still see them all.
     dashed = _file_that_looks_like_an_option(argv)
@@ -130,6 +143,30 @@ def _on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
         raise Terminated()
 
     return signal.signal(signal.SIGTERM, stop)
+
+
+class EscapingStream(io.TextIOBase):
+    """A text stream that escapes control characters (but newline, tab and ``\\r``) on their way out."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(terminal_output(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", "utf-8")
 
 
 def _file_that_looks_like_an_option(argv: Sequence[str]) -> str | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import shutil
@@ -107,9 +106,9 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
     elif isinstance(default, float):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             low, high = BOUNDS.get(name, (-1e9, 1e9))
-            number = float(value)
-            if math.isfinite(number) and low <= number <= high:
-                return number
+            # Compared before it is converted: NaN fails, and a 400-digit integer can't become a float.
+            if low <= value <= high:
+                return float(value)
     elif isinstance(default, tuple):
         if isinstance(value, list) and len(value) == len(default) and all(isinstance(v, int) for v in value) \
                 and all(lo <= v <= hi for v, (lo, hi) in zip(value, WINDOW_BOUNDS, strict=False)):

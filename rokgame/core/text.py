@@ -30,12 +30,20 @@ def needs_cleaning(text: str) -> bool:
     return clean_text(text, limit=len(text) + 1) != text
 
 
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_output(text: str) -> str:
+    """Like :func:`terminal_text`, but keeps the line controls our own output uses (newline, tab, ``\\r``)."""
+    return _TERMINAL_CONTROLS.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def terminal_text(text: str) -> str:
     """``text`` as it can be printed to any terminal: controls escaped visibly (``\\x1b``), never interpreted,
     and what the terminal's encoding cannot show (a file name's stray bytes) escaped too."""
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        code = ord(char)
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _SURROGATES.sub(escape, _CONTROLS.sub(escape, text))
+    return _SURROGATES.sub(_escape, _CONTROLS.sub(_escape, text))
