@@ -89,29 +89,31 @@ def _main(argv: list[str]) -> int:
             return open_menu(args)
         return int(handler(args) or 0)
     except RokError as error:
-        if debug:
-            traceback.print_exc()
-        print(f"rokgame: {terminal_text(str(error))}", file=sys.stderr)
-        return 1
+        return _say(str(error), debug)
     except KeyboardInterrupt:
         print("rokgame: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # before OSError, which it is: `rokgame library | head` is not a failure
+        return 0
     except (OSError, sqlite3.Error) as error:
         # Not the player's mistake, but theirs to fix (a read-only or full disk, a busy database): one
         # sentence that says which file and why.
-        if debug:
-            traceback.print_exc()
-        print(f"rokgame: {terminal_text(system_problem(error))}", file=sys.stderr)
-        return 1
+        return _say(system_problem(error), debug)
     except Terminated:
         # Stopped from outside (kill, a shutdown): no report of a play that never finished, and not 0.
         print("rokgame: stopped (terminated)", file=sys.stderr)
         return 143
-    except BrokenPipeError:
-        return 0
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _say(sentence: str, debug: bool) -> int:
+    """One sentence for what went wrong (the traceback too with ``--debug``); exit status 1."""
+    if debug:
+        traceback.print_exc()
+    print(f"rokgame: {terminal_text(sentence)}", file=sys.stderr)
+    return 1
 
 
 def system_problem(error: OSError | sqlite3.Error) -> str:
