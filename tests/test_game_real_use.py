@@ -21,7 +21,7 @@ def test_enter_on_quit_asks_once_before_the_game_closes(app) -> None:  # type: i
     press(app, pygame.K_ESCAPE)  # Esc highlights Quit...
     press(app, pygame.K_RETURN)  # ...and an Enter meant for something else only asks
     assert app.running
-    assert app.top.menu.selected.label.startswith("Quit rokgame?")
+    assert app.top.menu.selected.label == "Really quit?"
     app.frame(1 / 60)
     app.screenshot("tests/artifacts/screens/menu-quit-asks.png")
     press(app, pygame.K_ESCAPE)  # Esc on the question: stay
@@ -114,12 +114,14 @@ def test_without_a_display_the_game_says_so_and_exits(tmp_path) -> None:  # type
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
-    env["SDL_AUDIODRIVER"] = "dummy"
-    done = subprocess.run([sys.executable, "-m", "rokgame"], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1
-    assert "rokgame: there is no display to open the game window on" in done.stderr
-    assert "Traceback" not in done.stderr
+    base = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    for driver in (None, "", "x11"):  # unset (SDL falls back to an invisible window), empty, a named one
+        env = {**base, "SDL_AUDIODRIVER": "dummy", **({"SDL_VIDEODRIVER": driver} if driver is not None else {})}
+        done = subprocess.run([sys.executable, "-m", "rokgame"], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 1, driver
+        assert "rokgame: there is no display to open the game window on" in done.stderr
+        assert "Traceback" not in done.stderr
 
 
 def test_calibration_shows_a_late_result_on_its_plot_and_counts_taps_in_words(app) -> None:  # type: ignore[no-untyped-def]

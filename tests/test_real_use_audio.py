@@ -254,7 +254,7 @@ def test_a_track_from_add_track_lets_the_player_pick_the_difficulty(app, quick_c
         app.frame(1 / 60)
         time.sleep(0.001)
     assert isinstance(app.top, LoadingScene) and loading.levels is not None, "it must not start on its own"
-    rows = [(item.key, item.value) for item in loading.levels.items]
+    rows = [(item.key, item.detail) for item in loading.levels.items]
     assert [key for key, _ in rows] == ["easy", "expert"]  # what this chart has, easiest first
     assert all(value and value.split()[1] == "notes" for _, value in rows)
     assert loading.levels.selected.key == "expert"  # the last difficulty played is offered first

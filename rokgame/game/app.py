@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from rokgame.errors import RokError
 from rokgame.game import input as inp
 from rokgame.game.audio import Audio
 from rokgame.game.scenes.base import Scene
@@ -54,7 +55,10 @@ class App:
         if headless:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-        pygame.display.init()
+        try:
+            pygame.display.init()
+        except pygame.error as exc:  # SDL_VIDEODRIVER names a driver this machine can't open (x11, no display)
+            raise _no_display(str(exc)) from None
         if not headless:
             _check_display()
         pygame.font.init()
@@ -344,10 +348,13 @@ def _check_display() -> None:
     asked = os.environ.get("SDL_VIDEODRIVER", "").strip().lower()
     if driver in INVISIBLE_DRIVERS and asked != driver:
         pygame.display.quit()
-        from rokgame.errors import RokError
+        raise _no_display(None)
 
-        raise RokError("there is no display to open the game window on (is DISPLAY or WAYLAND_DISPLAY set?); "
-                       "rokgame play CHART --headless plays without one")
+
+def _no_display(detail: str | None) -> RokError:
+    said = f" ({detail})" if detail else " (is DISPLAY or WAYLAND_DISPLAY set?)"
+    return RokError(f"there is no display to open the game window on{said}; "
+                    "rokgame play CHART --headless plays without one")
 
 
 class _SilentAudio(Audio):

@@ -80,7 +80,7 @@ class LoadingScene(Scene):
         for name in names:
             notes = chart.difficulties[name].notes
             rate = f" · {len(notes) / length:.1f} notes/s" if length > 0 and notes else ""
-            items.append(widgets.MenuItem(name.capitalize(), name, value=f"{len(notes)} notes{rate}"))
+            items.append(widgets.MenuItem(name.capitalize(), name, detail=f"{len(notes)} notes{rate}"))
         index = names.index(default) if default in names else min(1, len(names) - 1)
         self.levels = widgets.MenuList(items, index)
         self.on_level = on_pick
@@ -130,7 +130,7 @@ class LoadingScene(Scene):
         title = ("Couldn't get the track" if self.error is not None
                  else "Pick a difficulty" if self.levels is not None else "Getting the track ready")
         widgets.draw_title(app, surface, title)
-        box = pygame.Rect(0, 0, int(min(w - 80 * s, 820 * s)), int(300 * s))
+        box = pygame.Rect(0, 0, int(min(w - 80 * s, 820 * s)), int((380 if self.levels is not None else 300) * s))
         box.center = (w // 2, int(h * 0.52))
         widgets.draw_panel(app, surface, box, theme.PANEL, alpha=230, radius=int(18 * s))
         pad = int(34 * s)
@@ -142,7 +142,7 @@ class LoadingScene(Scene):
                               (box.x + pad, box.y + pad + int(44 * s)), max_width=box.width - 2 * pad)
             list_rect = pygame.Rect(box.x + pad // 2, box.y + pad + int(76 * s), box.width - pad,
                                     box.height - pad - int(84 * s))
-            self.levels.draw(app, surface, list_rect, row_height=int(44 * s), font_px=19 * s)
+            self.levels.draw(app, surface, list_rect, row_height=int(54 * s), font_px=19 * s)
             widgets.draw_hints(app, surface, [("↑↓", "Difficulty"), ("Enter / A", "Play"), ("Esc / B", "Back")])
             return
         if self.choices is not None:

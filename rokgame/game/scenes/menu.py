@@ -108,8 +108,8 @@ class MainMenuScene(Scene):
         """Esc then Enter after a song must not close the game by accident: Quit asks once."""
         self.quit_asked = ask
         item = self.menu.items[-1]
-        item.label = "Quit rokgame? Enter again to quit" if ask else "Quit"
-        item.detail = "Esc to stay" if ask else None
+        item.label = "Really quit?" if ask else "Quit"
+        item.detail = "Enter again to quit, Esc to stay" if ask else None
 
     def play_daily(self) -> None:
         """One key from the menu to today's Daily Track: its screen opens and plays it as soon as it can.
