@@ -111,13 +111,16 @@ def _section_rate(chart: Chart, truth: dict, difficulty: str, section: str) -> f
 @pytest.mark.parametrize("slug", SLUGS)
 def test_density_follows_the_music(slug: str, charts: dict[str, tuple[Chart, dict]]) -> None:
     """The intro (a few instruments, quieter) is sparser than the chorus (everything, loud) at
-    every difficulty; in neon-drive, whose verse drops the hi-hats and the arpeggio, so is the verse.
+    every difficulty; in neon-drive, whose verse drops the hi-hats and the arpeggio, so is the verse
+    from medium up. Easy follows the beat, about one note a beat, as people chart it: the verse's
+    kick is on every beat as the chorus's is, so easy may be as dense there, never denser.
     (In sunday-groove verse and chorus share one groove and one loudness: no density rule applies.)"""
     chart, truth = charts[slug]
     for name in DIFFICULTY_NAMES:
         assert _section_rate(chart, truth, name, "intro") < _section_rate(chart, truth, name, "chorus"), name
         if slug == "neon-drive":
-            assert _section_rate(chart, truth, name, "verse") < _section_rate(chart, truth, name, "chorus"), name
+            verse, chorus = _section_rate(chart, truth, name, "verse"), _section_rate(chart, truth, name, "chorus")
+            assert verse < chorus if name != "easy" else verse <= chorus, name
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -32,6 +32,8 @@ MIN_BPM = 40.0
 MAX_BPM = 240.0
 #: :func:`double_time` never doubles past this: faster than this, the slower beat is the one counted.
 MAX_DOUBLED_BPM = 200.0
+#: The fastest tempo a chart is written at (charters write 165-210 BPM songs at that tempo).
+MAX_CHARTING_BPM = 220.0
 #: The snare is "on every beat" when its weaker beat has at least this share of its stronger one.
 SNARE_EVERY_BEAT = 0.7
 
@@ -332,18 +334,7 @@ def double_time(kick: np.ndarray, snare: np.ndarray, beats: np.ndarray, *, sr: i
     period = float(np.median(np.diff(beats)))
     if period <= 0 or 2 * 60.0 / period > MAX_DOUBLED_BPM:
         return False
-    # Both envelopes at every beat and half-beat (the loudest frame within +-2, ~23 ms), folded
-    # over two beats: four slots, beat - half - beat - half.
-    frames = beats * sr / hop
-    half = np.empty(2 * len(frames) - 1)
-    half[0::2], half[1::2] = frames, (frames[:-1] + frames[1:]) / 2
-    window = np.clip(np.round(half).astype(int)[:, None] + np.arange(-2, 3)[None, :], 0, len(kick) - 1)
-    usable = (len(half) // 4) * 4
-    slots = np.stack([np.asarray(kick)[window].max(axis=1), np.asarray(snare)[window].max(axis=1)])
-    slots = slots[:, :usable].reshape(2, -1, 4).mean(axis=1)
-    # What is in every slot (hi-hats on every eighth) is not an accent: only the excess counts.
-    slots = slots - slots.min(axis=1, keepdims=True)
-    kick_slots, snare_slots = slots
+    kick_slots, snare_slots = _drum_slots(kick, snare, beats, sr=sr, hop=hop)
     top = int(np.argmax(snare_slots))
     accent = snare_slots[top]
     if accent <= 0.0:
@@ -351,3 +342,85 @@ def double_time(kick: np.ndarray, snare: np.ndarray, beats: np.ndarray, *, sr: i
     snare_every_beat = snare_slots[(top + 2) % 4] >= SNARE_EVERY_BEAT * accent
     kick_between = kick_slots[[(top + 1) % 4, (top + 3) % 4]].sum() > kick_slots[[top, (top + 2) % 4]].sum()
     return bool(snare_every_beat and kick_between)
+
+
+def _drum_slots(kick: np.ndarray, snare: np.ndarray, beats: np.ndarray, *, sr: int, hop: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Both envelopes at every beat and half-beat (the loudest frame within +-2, ~23 ms), folded over
+    two beats: four slots, beat - half - beat - half, less what is in every slot (hi-hats on every
+    eighth are not an accent: only the excess counts)."""
+    frames = beats * sr / hop
+    half = np.empty(2 * len(frames) - 1)
+    half[0::2], half[1::2] = frames, (frames[:-1] + frames[1:]) / 2
+    window = np.clip(np.round(half).astype(int)[:, None] + np.arange(-2, 3)[None, :], 0, len(kick) - 1)
+    usable = (len(half) // 4) * 4
+    slots = np.stack([np.asarray(kick)[window].max(axis=1), np.asarray(snare)[window].max(axis=1)])
+    slots = slots[:, :usable].reshape(2, -1, 4).mean(axis=1)
+    slots = slots - slots.min(axis=1, keepdims=True)
+    return slots[0], slots[1]
+
+
+#: "Most" quarter-beats are played: more than half of them carry an onset.
+BUSY_SUBDIVISIONS = 0.5
+#: How far from a quarter-beat an onset may be and still be on it (s).
+SUBDIVISION_TOLERANCE = 0.035
+
+
+def busy_subdivisions(beats: np.ndarray, onsets: np.ndarray, *, max_bpm: float = MAX_CHARTING_BPM) -> bool:
+    """Whether the music moves at twice the tempo of ``beats``: most of their quarter-beats are played.
+
+    A charter counts the pulse the notes move at. J-core, chiptune and breakcore tracked at 80-100 BPM
+    (their drums repeat every half bar) are charted at 160-200: there, the sixteenths of the slower
+    reading (its quarter-beats, the eighths of the real tempo) carry notes almost throughout. A hip-hop
+    or funk groove at 90 has its eighths played (hi-hats) but not most of its sixteenths, and a ballad
+    neither. A doubled tempo above ``max_bpm`` is never chosen.
+
+    Parameters
+    ----------
+    beats : np.ndarray
+        Beat times in seconds, at least 16 of them.
+    onsets : np.ndarray
+        Onset times in seconds, sorted.
+
+    Returns
+    -------
+    double : bool
+    """
+    beats = np.asarray(beats, dtype=np.float64)
+    onsets = np.asarray(onsets, dtype=np.float64)
+    if len(beats) < 16 or len(onsets) < 16:
+        return False
+    period = float(np.median(np.diff(beats)))
+    if period <= 0 or 2 * 60.0 / period > max_bpm:
+        return False
+    lengths = np.diff(beats)
+    quarters = np.concatenate((beats[:-1] + 0.25 * lengths, beats[:-1] + 0.75 * lengths))
+    ones = np.ones(len(onsets))
+    played = _strength_near(np.sort(quarters), onsets, ones, SUBDIVISION_TOLERANCE) > 0
+    return float(np.mean(played)) > BUSY_SUBDIVISIONS
+
+
+def _strength_near(points: np.ndarray, onsets: np.ndarray, strength: np.ndarray, tolerance: float = 0.035
+                   ) -> np.ndarray:
+    after = np.clip(np.searchsorted(onsets, points), 1, len(onsets) - 1)
+    before = after - 1
+    near_after = np.abs(onsets[after] - points) <= tolerance
+    near_before = np.abs(onsets[before] - points) <= tolerance
+    return np.maximum(np.where(near_after, strength[after], 0.0), np.where(near_before, strength[before], 0.0))
+
+
+def extend_beats(beats: np.ndarray, start: float, end: float, *, span: int = 8) -> np.ndarray:
+    """``beats`` carried on at the tempo of their first and last ``span`` beats to cover ``start``..``end``.
+
+    The tracker often locks on only when the drums come in (a 31 s intro left without beats was
+    seen): the pulse goes on through an intro and an outro, and their notes belong on it, not off
+    any grid.
+    """
+    beats = np.asarray(beats, dtype=np.float64)
+    if len(beats) < 2:
+        return beats
+    head = float(np.median(np.diff(beats[: span + 1])))
+    tail = float(np.median(np.diff(beats[-span - 1 :])))
+    before = beats[0] - head * np.arange(int(np.floor((beats[0] - start) / head)), 0, -1) if head > 0 else []
+    after = beats[-1] + tail * np.arange(1, int(np.floor((end - beats[-1]) / tail)) + 1) if tail > 0 else []
+    return np.concatenate((np.asarray(before, dtype=np.float64), beats, np.asarray(after, dtype=np.float64)))

@@ -38,6 +38,10 @@ class Style:
     #: Minimum gap (s) between consecutive notes at full intensity, and in the quietest passages.
     gap_loud: float
     gap_quiet: float
+    #: Minimum gap in beats of the charting tempo at full intensity and in the quietest passages (0: seconds
+    #: only); the larger of the two gaps applies.
+    gap_beats: float
+    gap_beats_quiet: float
     #: Minimum time (s) between two notes in one lane (from the end of a hold).
     same_lane_gap: float
     #: Score lost per metrical level (beat 0 .. off-grid 4): how strongly the style prefers the beat.
@@ -63,18 +67,24 @@ class Style:
 
 
 STYLES: dict[str, Style] = {
-    "easy": Style("easy", lanes=3, gap_loud=0.42, gap_quiet=0.9, same_lane_gap=0.5, level_penalty=0.6,
-                  max_level=1, min_strength=0.3, offbeat_strength=0.8, gate_db=-18.0, accent_ratio=0.0,
-                  hold_min=0.6, holds_end_before_any=True, max_ratio=0.8),
-    "medium": Style("medium", lanes=4, gap_loud=0.22, gap_quiet=0.45, same_lane_gap=0.3, level_penalty=0.35,
-                    max_level=2, min_strength=0.18, offbeat_strength=0.55, gate_db=-21.0, accent_ratio=0.0,
-                    hold_min=0.45, holds_end_before_any=True, max_ratio=0.9),
-    "hard": Style("hard", lanes=5, gap_loud=0.125, gap_quiet=0.25, same_lane_gap=0.18, level_penalty=0.2,
-                  max_level=3, min_strength=0.1, offbeat_strength=0.2, gate_db=-24.0, accent_ratio=2.6,
-                  hold_min=0.4, holds_end_before_any=False, max_ratio=0.95),
-    "expert": Style("expert", lanes=5, gap_loud=0.07, gap_quiet=0.1, same_lane_gap=0.11, level_penalty=0.1,
-                    max_level=4, min_strength=0.0, offbeat_strength=0.0, gate_db=-30.0, accent_ratio=2.0,
-                    hold_min=0.4, holds_end_before_any=False, max_ratio=1.0),
+    # Spacing is musical: about a beat on easy, half a beat on medium, a quarter on hard, of the charting
+    # tempo (94-100 % of human easy notes sit on its beats, and half of their gaps are one beat).
+    "easy": Style("easy", lanes=3, gap_loud=0.2, gap_quiet=0.4, gap_beats=1.0, gap_beats_quiet=2.0,
+                  same_lane_gap=0.5,
+                  level_penalty=1.0, max_level=1, min_strength=0.2, offbeat_strength=0.6, gate_db=-18.0,
+                  accent_ratio=0.0, hold_min=0.6, holds_end_before_any=True, max_ratio=0.9),
+    "medium": Style("medium", lanes=4, gap_loud=0.12, gap_quiet=0.2, gap_beats=0.5, gap_beats_quiet=1.0,
+                    same_lane_gap=0.3,
+                    level_penalty=0.35, max_level=2, min_strength=0.18, offbeat_strength=0.55, gate_db=-21.0,
+                    accent_ratio=0.0, hold_min=0.45, holds_end_before_any=True, max_ratio=0.9),
+    "hard": Style("hard", lanes=5, gap_loud=0.08, gap_quiet=0.12, gap_beats=0.25, gap_beats_quiet=0.5,
+                  same_lane_gap=0.18,
+                  level_penalty=0.2, max_level=3, min_strength=0.05, offbeat_strength=0.2, gate_db=-24.0,
+                  accent_ratio=2.6, hold_min=0.4, holds_end_before_any=False, max_ratio=1.0),
+    "expert": Style("expert", lanes=5, gap_loud=0.07, gap_quiet=0.1, gap_beats=0.0, gap_beats_quiet=0.0,
+                    same_lane_gap=0.11,
+                    level_penalty=0.1, max_level=4, min_strength=0.0, offbeat_strength=0.0, gate_db=-30.0,
+                    accent_ratio=2.0, hold_min=0.4, holds_end_before_any=False, max_ratio=1.0),
 }
 #: Gap (s) left between the end of a hold and the next note it must make room for.
 HOLD_RELEASE_GAP = 0.12
@@ -114,8 +124,37 @@ def select(features: TrackFeatures, style: Style, pool: np.ndarray) -> np.ndarra
     if len(candidates) == 0:
         return candidates
     score = salience(features)[candidates] - style.level_penalty * onsets.level[candidates]
-    gaps = style.gap_quiet + (style.gap_loud - style.gap_quiet) * onsets.intensity[candidates]
-    return candidates[_best_spaced(onsets.times[candidates], score, gaps)]
+    return candidates[_best_spaced(onsets.times[candidates], score, min_gaps(features, style, candidates))]
+
+
+#: Below this intensity (0..1) a passage is quiet: its gap in beats is the style's quiet one.
+QUIET_INTENSITY = 0.5
+#: A note may come this much sooner than its gap in beats: played notes wander around the grid.
+GAP_SLACK = 0.9
+
+
+def min_gaps(features: TrackFeatures, style: Style, chosen: np.ndarray) -> np.ndarray:
+    """The gap (s) each chosen onset needs after the note before it: the style's gap in beats of the
+    charting tempo there, and never less than its gap in seconds (which widens in quiet passages)."""
+    onsets = features.onsets
+    loud = onsets.intensity[chosen]
+    seconds = style.gap_quiet + (style.gap_loud - style.gap_quiet) * loud
+    if style.gap_beats <= 0:
+        return seconds
+    # Quiet passages are sparser, but in whole steps of the beat: a gap between one and two beats would
+    # only ever keep one of them, and wider gaps are too sparse for a verse people sing along to.
+    in_beats = np.where(loud >= QUIET_INTENSITY, style.gap_beats, style.gap_beats_quiet)
+    return np.maximum(seconds, GAP_SLACK * in_beats * beat_lengths(features, onsets.times[chosen]))
+
+
+def beat_lengths(features: TrackFeatures, times: np.ndarray) -> np.ndarray:
+    """The length (s) of the beat each time falls in (the nearest beat's outside the beats' span)."""
+    beats = features.grid.beats
+    if len(beats) < 2:
+        return np.full(len(times), 0.5)  # no beat found: 120 BPM, the prior's centre
+    lengths = np.diff(beats)
+    index = np.clip(np.searchsorted(beats, times, side="right") - 1, 0, len(lengths) - 1)
+    return lengths[index]
 
 
 def _best_spaced(times: np.ndarray, score: np.ndarray, gaps: np.ndarray) -> np.ndarray:
@@ -384,8 +423,9 @@ def fix_overlaps(notes: list[Note], gap: float = HOLD_RELEASE_GAP, min_hold: flo
 
 
 def chart_notes(features: TrackFeatures, *, lanes: int = 5) -> dict[str, list[Note]]:
-    """Notes for every difficulty, easiest first; density grows strictly from easy to expert
-    whenever the track has more than a handful of onsets."""
+    """Notes for every difficulty, easiest first; density grows strictly from easy to hard whenever the
+    track has more than a handful of onsets. Hard may chart everything expert does when the music has
+    nothing finer than its quarter-beats: thinning it anyway broke bars of one pattern apart."""
     onsets = features.onsets
     chosen: dict[str, np.ndarray] = {}
     pool = np.arange(len(onsets))
@@ -395,7 +435,7 @@ def chart_notes(features: TrackFeatures, *, lanes: int = 5) -> dict[str, list[No
         if name != "expert":
             harder = chosen[_harder(name)]
             limit = int(np.floor(style.max_ratio * len(harder)))
-            if len(harder) >= 2:
+            if len(harder) >= 2 and style.max_ratio < 1.0:
                 limit = min(limit, len(harder) - 1)
             picked = cap_density(features, picked, limit)
         chosen[name] = picked

@@ -29,9 +29,6 @@ from rokgame.analysis.onsets import (
 from rokgame.analysis.pitch import midi_to_hz, onset_pitches
 from rokgame.analysis.spectral import FMIN, HOP, N_FFT, N_MELS, mel_frequencies, mel_power, power_to_db
 
-#: Peak-picking thresholds: the all-band onset envelope, and the cymbal band's own envelope.
-ONSET_DELTA = 0.1
-CYMBAL_DELTA = 0.15
 #: An onset whose harmonics grow this much starts a pitched note (a drum over a held note: ~1).
 PITCHED_RISE = 2.5
 #: Peak-picking thresholds: the all-band onset envelope, and the cymbal band's own envelope.
@@ -187,11 +184,14 @@ def analyze(y: np.ndarray, *, sr: int, progress: Progress | None = None, cancel:
             beat_frames = beat_tracking.beat_track(beat_envelope, sr=sr, hop=HOP, bpm=local,
                                                    tightness=BEAT_TIGHTNESS)
             beat_times = beat_frames * HOP / sr
-            if beat_tracking.double_time(band_env[0], band_env[2], beat_times, sr=sr, hop=HOP):
-                # Drum and bass found at half its tempo: the half-beats are beats too.
+            if beat_tracking.double_time(band_env[0], band_env[2], beat_times, sr=sr, hop=HOP) \
+                    or beat_tracking.busy_subdivisions(beat_times, np.sort(times)):
+                # Found at half its tempo (drum and bass; J-core's sixteenths): the half-beats are beats too.
                 halves = np.empty(2 * len(beat_times) - 1)
                 halves[0::2], halves[1::2] = beat_times, (beat_times[:-1] + beat_times[1:]) / 2
                 beat_times, local = halves, 2 * local
+            beat_times = beat_tracking.extend_beats(beat_times, float(times.min()) - 0.05,
+                                                    float(times.max()) + 0.05)
             beat_times = align_beats(beat_times, times)
         else:
             beat_times = np.zeros(0)

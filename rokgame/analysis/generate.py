@@ -40,7 +40,7 @@ from rokgame.errors import ChartError, RokError
 
 GENERATOR_NAME = "rokgame"
 #: Bump whenever the generated notes can change: it is part of every cache key.
-GENERATOR_VERSION = "1.1"
+GENERATOR_VERSION = "2.0"
 #: Fewer expert notes than this per minute of music and the chart gets a warning.
 SPARSE_NOTES_PER_MINUTE = 20
 
