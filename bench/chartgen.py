@@ -4,6 +4,7 @@
     .venv/bin/python bench/chartgen.py --breakdown     # where the time goes, stage by stage (fresh processes)
     .venv/bin/python bench/chartgen.py --in-process    # stage times inside one warm process
     .venv/bin/python bench/chartgen.py --long 30       # peak memory on a 30-minute track
+    .venv/bin/python bench/chartgen.py --sweep         # peak memory and time at 1, 5, 15, 30 and 60 minutes
     .venv/bin/python bench/chartgen.py --check         # quality and tempo on varied synthetic music and the demo songs
     .venv/bin/python bench/chartgen.py --devset DIR    # agreement with human charts of real songs (../shared/devset),
                                                        # beside plain librosa onsets measured in the same run
@@ -282,13 +283,23 @@ def in_process(seconds: float) -> int:
     return 0
 
 
-def long_track(minutes: float) -> int:
+def long_track(minutes: float) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory(prefix="rokgame-bench-") as folder:
         audio = make_track(Path(folder), minutes * 60, REPO / "assets" / "songs" / "sunday-groove.ogg")
         elapsed, mib, cpu = timed_run(audio, Path(folder) / "long.json")
         size = audio.stat().st_size / 2**20
     print(f"{minutes:g}-minute track ({size:.0f} MiB Ogg): {elapsed:.2f} s ({cpu:.2f} s CPU), "
-          f"peak memory {mib:.0f} MiB")
+          f"peak memory {mib:.0f} MiB", flush=True)
+    return elapsed, cpu, mib
+
+
+def sweep(minutes: list[float]) -> int:
+    """Peak memory and time against track length: what grows with the song, and how fast."""
+    rows = [(m, *long_track(m)) for m in minutes]
+    if len(rows) >= 2:
+        (m0, _, c0, r0), (m1, _, c1, r1) = rows[0], rows[-1]
+        print(f"growth {m0:g} -> {m1:g} min: {(r1 - r0) / (m1 - m0):.1f} MiB and {(c1 - c0) / (m1 - m0):.2f} s CPU "
+              "per minute of music")
     return 0
 
 
@@ -499,6 +510,8 @@ def main() -> int:
     parser.add_argument("--breakdown", action="store_true", help="time each stage of fresh CLI processes")
     parser.add_argument("--in-process", action="store_true", help="time each stage in one warm process")
     parser.add_argument("--long", type=float, metavar="MINUTES", help="peak memory on a track this long")
+    parser.add_argument("--sweep", type=float, nargs="*", metavar="MINUTES",
+                        help="peak memory and time for tracks of these lengths (default 1 5 15 30 60)")
     parser.add_argument("--check", action="store_true", help="quality figures on varied material")
     parser.add_argument("--devset", type=Path, metavar="DIR",
                         help="score against the human charts of the development set (see ../shared/devset)")
@@ -512,7 +525,10 @@ def main() -> int:
     if args.in_process:
         return in_process(args.seconds)
     if args.long:
-        return long_track(args.long)
+        long_track(args.long)
+        return 0
+    if args.sweep is not None:
+        return sweep(args.sweep or [1, 5, 15, 30, 60])
     if args.check:
         return check()
     return speed(max(3, args.runs), args.seconds)

@@ -4,7 +4,7 @@ A human charter does not make easy by deleting every other note of expert. Each
 :class:`Style` below says what a difficulty *follows*:
 
 - easy: the strongest beats, mostly quarter notes, 3 lanes, no chords;
-- medium: the main rhythm (beats and eighths: kick, snare, the tune), 4 lanes;
+- medium: the main rhythm (beats and eighths: kick, snare, the tune), 4 lanes, chords on the strongest accents;
 - hard: most of the rhythm (sixteenths where there is room), 5 lanes, occasional chords;
 - expert: the rhythmic detail of drums and melody, 5 lanes, chords on strong accents.
 
@@ -76,7 +76,7 @@ STYLES: dict[str, Style] = {
     "medium": Style("medium", lanes=4, gap_loud=0.12, gap_quiet=0.2, gap_beats=0.5, gap_beats_quiet=1.0,
                     same_lane_gap=0.3,
                     level_penalty=0.35, max_level=2, min_strength=0.18, offbeat_strength=0.55, gate_db=-21.0,
-                    accent_ratio=0.0, hold_min=0.45, holds_end_before_any=True, max_ratio=0.9),
+                    accent_ratio=3.0, hold_min=0.45, holds_end_before_any=True, max_ratio=0.9),
     "hard": Style("hard", lanes=5, gap_loud=0.08, gap_quiet=0.12, gap_beats=0.25, gap_beats_quiet=0.5,
                   same_lane_gap=0.18,
                   level_penalty=0.2, max_level=3, min_strength=0.05, offbeat_strength=0.2, gate_db=-24.0,
