@@ -263,3 +263,27 @@ def test_a_track_from_add_track_lets_the_player_pick_the_difficulty(app, quick_c
     loading.handle(NavAction(Nav.UP))
     loading.handle(NavAction(Nav.CONFIRM))
     assert isinstance(app.top, GameplayScene) and app.top.difficulty == "easy"
+
+
+def test_a_downloaded_link_plays_its_cached_file(window_app, quick_charts: None, tmp_path: Path) -> None:
+    from test_fetch_support import serve
+
+    from rokgame.game.scenes.flow import start_source
+
+    root = tmp_path / "www"
+    make_audio(root / "tune.wav", 6.0, seed=16)
+    for server in serve(root):
+        _start_and_run(window_app, lambda: start_source(window_app, server.link("tune.wav"), None))
+        played = _played(window_app)
+        assert played is not None and played.parent.name == "audio" and played.name.startswith("url-")
+        assert played.read_bytes() == (root / "tune.wav").read_bytes()
+
+
+def test_the_daily_track_plays_its_demo_song(window_app, repo: Path) -> None:
+    from rokgame.game.scenes.flow import start_chart
+
+    # The offline Daily Track is a demo song's chart, started with its date (as the Daily screen does).
+    chart = repo / "charts" / "sunday-groove.json"
+    _start_and_run(window_app, lambda: start_chart(window_app, chart, "easy", daily_date="2026-12-08"))
+    played = _played(window_app)
+    assert played is not None and played.resolve() == (repo / "assets" / "songs" / "sunday-groove.ogg").resolve()
