@@ -171,6 +171,8 @@ class SongSelectScene(Scene):
         count = len(self.songs or [])
         plural = "s" if count != 1 else ""
         subtitle = "Reading your library…" if self.songs is None else f"{count} song{plural} in your library"
+        if self.songs is not None and self.query.strip():
+            subtitle = f"{len(self.visible)} of {count} song{plural} match “{self.query.strip()}”"
         y = widgets.draw_title(app, surface, "Choose a song", subtitle)
         margin = int(56 * s)
         # The on-screen keyboard takes the detail panel's place, a little wider, with the list beside it.
