@@ -403,8 +403,13 @@ def rebuild_chart(conn: sqlite3.Connection, track_id: int, *, progress: Progress
 def _stem_of(track: library.TrackRow) -> str:
     if track.audio_path is not None and CACHE_NAME.match(track.audio_path.name):
         return track.audio_path.stem
-    return "file-" + hashlib.sha256(f"{track.audio_sha256}\n{track.source}".encode("utf-8", "surrogateescape")
-                                    ).hexdigest()[:16]
+    return _file_stem(track.source_sha256 or track.audio_sha256 or "", track.source)
+
+
+def _file_stem(sha: str, source: str) -> str:
+    """A local file's cache name, by its bytes *and* its place: the same song in two folders is two tracks,
+    and neither may overwrite (or, removed, delete) the other's chart."""
+    return "file-" + hashlib.sha256(f"{sha}\n{source}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _stem_for(url: str, extractor_id: str | None, is_youtube: bool) -> str:
@@ -506,9 +511,7 @@ def _prepare_file(conn: sqlite3.Connection, path: Path, *, progress: Progress | 
                 return replace(ready, note=f"found {path.name} again (it was at {local})")
     _check(cancel)
     title, artist = _title_from_file(path)
-    # Named by the bytes *and* the place: the same song in two folders is two tracks, and neither may
-    # overwrite (or, removed, delete) the other's chart.
-    stem = "file-" + hashlib.sha256(f"{sha}\n{source}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    stem = _file_stem(sha, source)
     with _Attempt() as work:
         audio, duration = _playable(path, work, stem, title=title, max_seconds=max_seconds,
                                     progress=_span(progress, _CONVERT), cancel=cancel)
