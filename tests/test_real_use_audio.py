@@ -274,7 +274,7 @@ def test_a_downloaded_link_plays_its_cached_file(window_app, quick_charts: None,
     make_audio(root / "tune.wav", 6.0, seed=16)
     for server in serve(root):  # the fixture-style generator: the server stops when the loop ends
         link = server.link("tune.wav")
-        _start_and_run(window_app, lambda: start_source(window_app, link, None))
+        _start_and_run(window_app, lambda link=link: start_source(window_app, link, None))
         played = _played(window_app)
         assert played is not None and played.parent.name == "audio" and played.name.startswith("url-")
         assert played.read_bytes() == (root / "tune.wav").read_bytes()
