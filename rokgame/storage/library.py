@@ -58,12 +58,9 @@ def stored_path(path: str | os.PathLike[str]) -> str:
     path = Path(path)
     for token, root in _ROOTS.items():
         folder = root()
-        for base in (folder, folder.resolve()):
-            try:
-                relative = path.relative_to(base)
-            except ValueError:
-                continue
-            return f"{token}/{relative.as_posix()}"
+        # As written first (no file system calls); resolved when the two were reached by different routes.
+        with contextlib.suppress(ValueError):
+            return f"{token}/{path.relative_to(folder).as_posix()}"
         with contextlib.suppress(OSError, ValueError):
             return f"{token}/{path.resolve().relative_to(folder.resolve()).as_posix()}"
     return str(path)
